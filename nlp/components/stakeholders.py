@@ -1,0 +1,150 @@
+"""The `radar_stakeholders` component: organisations and officials acting in an item.
+
+Gazetteer matches give known bodies and people under one canonical name with every surface
+form seen. Rules from `<lang>/stakeholders.yaml` add those the gazetteer does not know: a name
+after an office ("Commissioner Julie Inman Grant"), beside a speech verb ("said Anika Wells"),
+or before a role ("Brent Carey, Netsafe's chief executive"), and runs of capitalised words
+holding an organisation word ("Gambling Regulatory Authority", "Ministry of Law").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.components.terms import MATCHES, TITLE_END, TermMatch
+from nlp.items import Stakeholder
+from nlp.resources import load_yaml
+
+STAKEHOLDERS = "radar.stakeholders"
+_NAME = r"[A-Z][a-z'’-]+(?:\s+(?:(?:van|de|der|bin|binti|al|da|dos|la|von)\s+)?[A-Z][a-zA-Z'’-]+){1,3}(?:\s+Jr\.)?"
+_CONNECTOR = r"(?:of|for|and|on|the|from|against|in|to|&)"
+_CAPWORD = r"[A-Z][\w'’&.-]*"
+_ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class StakeholderRules:
+    person_patterns: tuple[re.Pattern[str], ...]
+    titles: frozenset[str]
+    org_heads: frozenset[str]
+    not_actor_endings: frozenset[str]
+    not_names: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> StakeholderRules | None:
+        if not path.exists():
+            return None
+        raw = load_yaml(path)
+        titles = _alternation(raw["titles"])
+        speech = _alternation(raw["speech"])
+        roles = _alternation(raw["roles_after"])
+        return cls(
+            person_patterns=(
+                re.compile(rf"\b(?:{titles})\s+(?P<name>{_NAME})"),
+                re.compile(rf"(?P<name>{_NAME})\s+(?:{speech})\b"),
+                re.compile(rf"\b(?:{speech})\s+(?P<name>{_NAME})"),
+                re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,4}}?(?:{roles})\b"),
+            ),
+            titles=frozenset(w for t in raw["titles"] for w in t.split()),
+            org_heads=frozenset(raw["org_heads"]),
+            not_actor_endings=frozenset(raw["not_actor_endings"]),
+            not_names=frozenset(raw["not_names"]),
+        )
+
+    def people(self, text: str, offset: int) -> list[tuple[int, int, str]]:
+        found = []
+        for pattern in self.person_patterns:
+            for match in pattern.finditer(text, offset):
+                start, name = match.start("name"), match.group("name")
+                words = name.split()
+                # "Communications Minister Anika Wells said": the name is what follows the office.
+                cut = max((i + 1 for i, w in enumerate(words) if w in self.titles), default=0)
+                while cut < len(words) and words[cut] in self.not_names:
+                    cut += 1
+                kept = words[cut:]
+                if len(kept) < 2 or any(w in self.not_names or w in self.org_heads for w in kept):
+                    continue
+                clean = " ".join(kept)
+                begin = start + name.index(kept[0])
+                found.append((begin, begin + len(clean), clean))
+        return found
+
+    def organisations(self, text: str, offset: int) -> list[tuple[int, int, str]]:
+        found = []
+        for match in _ORG_RUN.finditer(text, offset):
+            for part, start in _split_possessive(match.group(), match.start()):
+                words = part.split()
+                while words and (words[0] in self.not_names and words[0] not in self.org_heads):
+                    start += len(words[0]) + 1
+                    words = words[1:]
+                while words and re.fullmatch(_CONNECTOR, words[-1]):
+                    words = words[:-1]
+                if not 2 <= len(words) <= 9 or words[-1].rstrip(".,") in self.not_actor_endings:
+                    continue
+                if not any(w in self.org_heads for w in words):
+                    continue
+                name = " ".join(words)
+                found.append((start, start + len(name), name))
+        return found
+
+
+def _split_possessive(run: str, start: int):
+    position = 0
+    for possessive in _POSSESSIVE.finditer(run):
+        yield run[position : possessive.start()], start + position
+        position = possessive.end() + 1
+    yield run[position:], start + position
+
+
+class StakeholderFinder:
+    def __init__(self, rules: StakeholderRules | None):
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[STAKEHOLDERS] = self.find(
+            doc.text, doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
+        )
+        return doc
+
+    def find(self, text: str, matches: list[TermMatch], title_end: int) -> list[Stakeholder]:
+        by_name: dict[str, Stakeholder] = {}
+        taken: list[tuple[int, int]] = []
+        for match in matches:
+            entity = match.term.entity
+            if match.term.field != "entity" or entity is None:
+                continue
+            taken.append((match.start, match.end))
+            if not entity.is_stakeholder:
+                continue
+            known = by_name.get(entity.name)
+            mentions = known.mentions if known else ()
+            if match.text not in mentions:
+                mentions = (*mentions, match.text)
+            by_name[entity.name] = Stakeholder(entity.name, entity.kind, entity.jurisdiction, mentions)
+        if self.rules is not None:
+            # Titles are often in Title Case, where every word looks like a name: read the body only.
+            found = [(s, e, n, "person") for s, e, n in self.rules.people(text, title_end)]
+            found += [(s, e, n, "organisation") for s, e, n in self.rules.organisations(text, title_end)]
+            for start, end, name, kind in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+                if any(start < t_end and t_start < end for t_start, t_end in taken):
+                    continue
+                taken.append((start, end))
+                if any(name in s.name or name in s.mentions for s in by_name.values()):
+                    continue
+                by_name[name] = Stakeholder(name, kind, None, (name,))
+        return list(by_name.values())
+
+
+@Language.factory("radar_stakeholders", default_config={"data_dir": None})
+def make_stakeholder_finder(nlp: Language, name: str, data_dir: str) -> StakeholderFinder:
+    return StakeholderFinder(StakeholderRules.load(Path(data_dir) / nlp.lang / "stakeholders.yaml"))

@@ -1,0 +1,118 @@
+"""The `radar_terms` component: find every gazetteer name and lexicon cue in a Doc.
+
+One pass of two PhraseMatchers (case-folded, and exact case for acronyms) over the Doc; the
+components after it score what this one found, so the text is read once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from nlp.resources import Cue, Entity, Taxonomy, load_cues, load_gazetteer
+
+MATCHES = "radar.matches"
+TITLE_END = "radar.title_end"
+ITEM = "radar.item"
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a matched phrase stands for: an entity, or a cue for a harm area or doc type."""
+
+    field: str  # "entity" | "harm" | "doc_type"
+    label: str
+    weight: float
+    entity: Entity | None = None
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    start: int  # character offsets in doc.text
+    end: int
+    text: str
+    term: Term
+    in_title: bool
+
+
+class TermMatcher:
+    def __init__(self, nlp: Language, data_dir: Path, taxonomy: Taxonomy):
+        self.terms: dict[int, list[Term]] = defaultdict(list)
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        folded: dict[str, list[str]] = defaultdict(list)
+        exact: dict[str, list[str]] = defaultdict(list)
+        for index, entity in enumerate(load_gazetteer(data_dir)):
+            key = self._key(nlp, f"e{index}", Term("entity", entity.name, 1.0, entity))
+            for form in entity.surface_forms:
+                (exact if entity.is_exact_case(form) else folded)[key].append(form)
+        cue_files = (
+            ("harm", "harm_areas.jsonl", frozenset(taxonomy.harm_areas)),
+            ("doc_type", "doc_types.jsonl", frozenset(taxonomy.doc_types)),
+        )
+        # English terms travel: deepfake, scam and POGO turn up in every language's press.
+        languages = dict.fromkeys((nlp.lang, "en"))
+        for field, filename, labels in cue_files:
+            for lang in languages:
+                for cue in load_cues(data_dir, lang, filename, labels):
+                    key = self._cue_key(nlp, field, cue)
+                    folded[key].append(cue.pattern)
+        for table, matcher in ((folded, self.folded), (exact, self.exact)):
+            for key, forms in table.items():
+                matcher.add(key, list(nlp.tokenizer.pipe(dict.fromkeys(forms))))
+
+    def _key(self, nlp: Language, name: str, term: Term) -> str:
+        key = f"radar:{name}"
+        if term not in self.terms[nlp.vocab.strings.add(key)]:
+            self.terms[nlp.vocab.strings.add(key)].append(term)
+        return key
+
+    def _cue_key(self, nlp: Language, field: str, cue: Cue) -> str:
+        return self._key(nlp, f"{field}:{cue.label}:{cue.weight}", Term(field, cue.label, cue.weight))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: dict[tuple[int, int], list[Term]] = defaultdict(list)
+        for matcher in (self.folded, self.exact):
+            for key, start, end in matcher(doc):
+                spans[(start, end)].extend(self.terms[key])
+        title_end = doc.user_data.get(TITLE_END, 0)
+        folded_text: str | None = None
+        matches: list[TermMatch] = []
+        for field in ("entity", "harm", "doc_type"):
+            candidates = [(bounds, [t for t in terms if t.field == field]) for bounds, terms in spans.items()]
+            for (start, end), terms in _longest_first([c for c in candidates if c[1]]):
+                span = doc[start:end]
+                for term in terms:
+                    if term.entity is not None and term.entity.context:
+                        folded_text = folded_text or doc.text.lower()
+                        if not any(word in folded_text for word in term.entity.context):
+                            continue
+                    matches.append(
+                        TermMatch(span.start_char, span.end_char, span.text, term, span.start_char < title_end)
+                    )
+        matches.sort(key=lambda m: m.start)
+        doc.user_data[MATCHES] = matches
+        return doc
+
+
+def _longest_first(candidates: list[tuple[tuple[int, int], list[Term]]]):
+    """Keep the longest of overlapping spans ("North Korea" over "Korea"), in text order."""
+    taken: set[int] = set()
+    kept = []
+    for (start, end), terms in sorted(candidates, key=lambda c: (c[0][0] - c[0][1], c[0][0])):
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        kept.append(((start, end), terms))
+    kept.sort(key=lambda c: c[0][0])
+    return kept
+
+
+@Language.factory("radar_terms", default_config={"data_dir": None, "taxonomy": None})
+def make_term_matcher(nlp: Language, name: str, data_dir: str, taxonomy: str) -> TermMatcher:
+    return TermMatcher(nlp, Path(data_dir), Taxonomy.load(Path(taxonomy)))

@@ -1,0 +1,42 @@
+"""Build the tagger's spaCy pipeline for one language: a blank language, the project's
+tokenizer where words are not spaced, and the project's components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import nlp.components  # noqa: F401  (registers the component factories)
+import nlp.tokenizer  # noqa: F401  (registers the script tokenizer)
+
+# Japanese, Chinese and Thai need a word segmenter and Korean a morphological analyser in
+# spaCy's own pipelines; character tokens let phrase patterns match with no model at all.
+SCRIPT_TOKENIZED = frozenset({"ja", "zh", "ko", "th"})
+COMPONENTS = (
+    "radar_terms",
+    "radar_harm_areas",
+    "radar_jurisdictions",
+    "radar_doc_type",
+    "radar_stakeholders",
+    "radar_dates",
+)
+
+
+def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
+    """A blank `lang` pipeline with the tagger's components, reading rules from `data_dir`."""
+    config: dict = {}
+    if lang in SCRIPT_TOKENIZED:
+        config = {"nlp": {"tokenizer": {"@tokenizers": "radar.ScriptTokenizer.v1"}}}
+    elif lang == "vi":
+        config = {"nlp": {"tokenizer": {"use_pyvi": False}}}
+    pipeline = spacy.blank(lang, config=config)
+    data = {"data_dir": str(data_dir)}
+    pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})
+    pipeline.add_pipe("radar_harm_areas")
+    pipeline.add_pipe("radar_jurisdictions", config=data)
+    pipeline.add_pipe("radar_doc_type", config=data)
+    pipeline.add_pipe("radar_stakeholders", config=data)
+    pipeline.add_pipe("radar_dates", config=data)
+    return pipeline

@@ -1,0 +1,1 @@
+"""policy-radar: regulatory and stakeholder intelligence for Asia-Pacific Trust & Safety teams."""
