@@ -62,15 +62,13 @@ class Scores:
                     "n": counts.gold,
                 }
             rows.append(row)
+        off_topic: dict[str, Any] = {"field": "off_topic_kept_empty"}
         for group in ("en", "other", "all"):
-            right, total = (
-                [sum(v[i] for v in self.off_topic.values()) for i in (0, 1)]
-                if group == "all"
-                else self.off_topic[group]
-            )
-            rows.append(
-                {"field": "off_topic_kept_empty", group: {"accuracy": round(right / total, 3) if total else None, "n": total}}
-            )
+            groups = ("en", "other") if group == "all" else (group,)
+            right = sum(self.off_topic[g][0] for g in groups)
+            total = sum(self.off_topic[g][1] for g in groups)
+            off_topic[group] = {"accuracy": round(right / total, 3) if total else None, "n": total}
+        rows.append(off_topic)
         return rows
 
     def _merged(self, name: str, group: str) -> Counts:

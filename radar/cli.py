@@ -106,9 +106,8 @@ def evaluate(
     typer.echo(f"{len(labelled)} labelled items from {file}")
     typer.echo(f"{'field':<26}{'en P/R/F1':>22}{'other P/R/F1':>22}{'all F1':>9}")
     for row in scores.table():
-        if "accuracy" in next(iter(v for k, v in row.items() if k != "field")):
-            cells = [row.get(g, {}) for g in ("en", "other", "all")]
-            text = [f"{c['accuracy']:.2f} of {c['n']}" if c.get("accuracy") is not None else "-" for c in cells]
+        if row["field"] == "off_topic_kept_empty":
+            text = [_accuracy(row[g]) for g in ("en", "other", "all")]
             typer.echo(f"{row['field']:<26}{text[0]:>22}{text[1]:>22}{text[2]:>9}")
             continue
         en, other = row["en"], row["other"]
@@ -118,6 +117,10 @@ def evaluate(
     if errors:
         for mistake in scores.errors:
             typer.echo(json.dumps(mistake, ensure_ascii=False))
+
+
+def _accuracy(cell: dict) -> str:
+    return "-" if cell["accuracy"] is None else f"{cell['accuracy']:.2f} ({cell['n']})"
 
 
 def _prf(cell: dict) -> str:

@@ -26,6 +26,7 @@ _CONNECTOR = r"(?:of|for|and|on|the|from|against|in|to|&)"
 _CAPWORD = r"[A-Z][\w'’&.-]*"
 _ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
 _POSSESSIVE = re.compile(r"['’]s\b")
+_CONJUNCTION = re.compile(r"\s+(?:and|&)\s+")
 
 
 def _alternation(words: list[str]) -> str:
@@ -83,19 +84,50 @@ class StakeholderRules:
         found = []
         for match in _ORG_RUN.finditer(text, offset):
             for part, start in _split_possessive(match.group(), match.start()):
-                words = part.split()
-                while words and (words[0] in self.not_names and words[0] not in self.org_heads):
-                    start += len(words[0]) + 1
-                    words = words[1:]
-                while words and re.fullmatch(_CONNECTOR, words[-1]):
-                    words = words[:-1]
-                if not 2 <= len(words) <= 9 or words[-1].rstrip(".,") in self.not_actor_endings:
-                    continue
-                if not any(w in self.org_heads for w in words):
-                    continue
-                name = " ".join(words)
-                found.append((start, start + len(name), name))
+                for piece, piece_start in self._split_conjunctions(part, start):
+                    name_at = self._organisation(piece, piece_start)
+                    if name_at:
+                        found.append(name_at)
         return found
+
+    def _split_conjunctions(self, run: str, start: int) -> list[tuple[str, int]]:
+        # "the Authority and the Ministry of Law" is two bodies; "Ministry of Culture and
+        # Tourism" is one: a piece with no organisation word joins its neighbour.
+        pieces: list[tuple[str, int]] = []
+        position = 0
+        for conjunction in _CONJUNCTION.finditer(run):
+            pieces.append((run[position : conjunction.start()], start + position))
+            position = conjunction.end()
+        pieces.append((run[position:], start + position))
+        merged: list[tuple[str, int]] = []
+        for piece, piece_start in pieces:
+            if merged and not (self._has_head(piece) and self._has_head(merged[-1][0])):
+                previous, previous_start = merged[-1]
+                merged[-1] = (run[previous_start - start : piece_start - start + len(piece)], previous_start)
+            else:
+                merged.append((piece, piece_start))
+        return merged
+
+    def _has_head(self, piece: str) -> bool:
+        return any(word in self.org_heads for word in piece.split())
+
+    def _organisation(self, piece: str, start: int) -> tuple[int, int, str] | None:
+        words = piece.split()
+        while words and (
+            (words[0] in self.not_names and words[0] not in self.org_heads) or re.fullmatch(_CONNECTOR, words[0])
+        ):
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and re.fullmatch(_CONNECTOR, words[-1]):
+            words = words[:-1]
+        if not 2 <= len(words) <= 9 or not any(w in self.org_heads for w in words):
+            return None
+        # "Protection from Harassment Act" is a law; "Ministry of Law" is a body.
+        headed = any(w in self.org_heads and nxt in ("of", "for", "on") for w, nxt in zip(words, words[1:], strict=False))
+        if words[-1].rstrip(".,") in self.not_actor_endings and not headed:
+            return None
+        name = " ".join(words)
+        return start, start + len(name), name
 
 
 def _split_possessive(run: str, start: int):

@@ -1,0 +1,1 @@
+"""Subscribed topic alerts over newly stored items. Stage 4 of the flow."""

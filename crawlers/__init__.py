@@ -1,0 +1,1 @@
+"""Crawlers: fetch items from the source registry (feeds and web pages). Stage 1 of the flow."""

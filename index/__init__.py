@@ -1,0 +1,1 @@
+"""Store of record and search index for tagged items. Stage 3 of the flow."""
