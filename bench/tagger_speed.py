@@ -56,8 +56,14 @@ def english_items(count: int, words: int) -> list[dict]:
         while len(body) < words:
             body += rng.choice(texts)[1].split()
         items.append(
-            {"id": str(number), "title": title, "text": " ".join(body[:words]), "lang": "en",
-             "source_kind": kind, "published": "2025-06-01"}
+            {
+                "id": str(number),
+                "title": title,
+                "text": " ".join(body[:words]),
+                "lang": "en",
+                "source_kind": kind,
+                "published": "2025-06-01",
+            }
         )
     return items
 
@@ -78,8 +84,10 @@ def throughput(items: list[dict]) -> float:
 def main() -> None:
     items = english_items(ITEMS, WORDS)
     rates = [throughput(items) for _ in range(RUNS)]
-    print(f"tagger, batch mode, one process: {statistics.median(rates):,.0f} English items of {WORDS} words/s "
-          f"(median of {RUNS} runs of {ITEMS}; min {min(rates):,.0f}, max {max(rates):,.0f}; target >= 500)")
+    print(
+        f"tagger, batch mode, one process: {statistics.median(rates):,.0f} English items of {WORDS} words/s "
+        f"(median of {RUNS} runs of {ITEMS}; min {min(rates):,.0f}, max {max(rates):,.0f}; target >= 500)"
+    )
     batch = ROOT / "bench" / "results" / "items.jsonl"
     batch.parent.mkdir(exist_ok=True)
     batch.write_text("".join(json.dumps(item) + "\n" for item in items[:500]), encoding="utf-8")
@@ -87,13 +95,18 @@ def main() -> None:
     for _ in range(RUNS):
         out = subprocess.run(
             [sys.executable, "-c", _CHILD, json.dumps(items[0]), str(batch)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         figures = json.loads(out.stdout)
         starts.append(figures["first_item_s"])
         rss.append(figures["max_rss_mb"])
-    print(f"cold start to the first tagged item: {statistics.median(starts):.2f} s "
-          f"(median of {RUNS} fresh processes; target < 2 s)")
+    print(
+        f"cold start to the first tagged item: {statistics.median(starts):.2f} s "
+        f"(median of {RUNS} fresh processes; target < 2 s)"
+    )
     print(f"resident memory after 500 items: {statistics.median(rss):.0f} MB (median; target <= 400 MB)")
 
 

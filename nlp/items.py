@@ -102,10 +102,6 @@ class TaggedItem:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["stakeholders"] = [
-            {**asdict(s), "mentions": list(s.mentions)} for s in self.stakeholders
-        ]
-        out["dates"] = [
-            {"date": d.date.isoformat(), "kind": d.kind, "text": d.text} for d in self.dates
-        ]
+        out["stakeholders"] = [{**asdict(s), "mentions": list(s.mentions)} for s in self.stakeholders]
+        out["dates"] = [{"date": d.date.isoformat(), "kind": d.kind, "text": d.text} for d in self.dates]
         return out

@@ -65,10 +65,7 @@ class LanguageIdentifier:
         if vietnamese_letters >= 0.03 * sum(map(len, words)):
             return LanguageGuess("vi", "Vietnamese letters")
         counts = Counter(words)
-        scores = {
-            lang: sum(counts[w] for w in vocabulary)
-            for lang, vocabulary in self.function_words.items()
-        }
+        scores = {lang: sum(counts[w] for w in vocabulary) for lang, vocabulary in self.function_words.items()}
         best = max(scores, key=lambda lang: scores[lang])
         if scores[best] == 0:
             return LanguageGuess("en", "no function words: defaulted to en")

@@ -8,7 +8,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import nlp.components  # noqa: F401  (registers the component factories)
+import nlp.components
 import nlp.tokenizer  # noqa: F401  (registers the script tokenizer)
 
 # Japanese, Chinese and Thai need a word segmenter and Korean a morphological analyser in

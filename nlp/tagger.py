@@ -14,7 +14,7 @@ from nlp.components.harm_areas import HARM_AREAS
 from nlp.components.jurisdictions import JURISDICTIONS
 from nlp.components.key_dates import DATES
 from nlp.components.stakeholders import STAKEHOLDERS
-from nlp.components.terms import ITEM, TITLE_END
+from nlp.components.terms import ITEM, TEXT, TITLE_END
 from nlp.items import ItemIn, KeyDate, TaggedItem
 from nlp.language import LanguageIdentifier, is_supported
 from nlp.pipeline import build_pipeline
@@ -74,9 +74,13 @@ class Tagger:
         text = f"{title}{TITLE_SEPARATOR}{item.text}" if title else item.text
         truncated = len(text) > MAX_CHARS
         doc = pipeline.make_doc(text[:MAX_CHARS])
+        doc.user_data[TEXT] = text[:MAX_CHARS]
         doc.user_data[ITEM] = item
         doc.user_data[TITLE_END] = len(title)
-        doc.user_data["radar.notes"] = {"language": language_reason, **({"truncated_at": MAX_CHARS} if truncated else {})}
+        doc.user_data["radar.notes"] = {
+            "language": language_reason,
+            **({"truncated_at": MAX_CHARS} if truncated else {}),
+        }
         return doc
 
 

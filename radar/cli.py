@@ -31,7 +31,9 @@ def _open_input(file: Path | None) -> BinaryIO:
 
 @app.command()
 def tag(
-    file: Annotated[Path | None, typer.Argument(help="JSON Lines of items; standard input when omitted or '-'.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON Lines of items; standard input when omitted or '-'.")
+    ] = None,
     summary: Annotated[bool, typer.Option("--summary", help="One readable line per item instead of JSON.")] = False,
 ) -> None:
     """Tag items with harm areas, jurisdictions, document type, stakeholders and key dates.
@@ -75,7 +77,9 @@ def _summary_line(tags: dict) -> str:
 
 @app.command(name="eval")
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="Labelled items in the format of shared/eval/dev.jsonl.")] = DEFAULT_EVAL_FILE,
+    file: Annotated[
+        Path, typer.Argument(help="Labelled items in the format of shared/eval/dev.jsonl.")
+    ] = DEFAULT_EVAL_FILE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="Also list every item the tagger got wrong.")] = False,
 ) -> None:
@@ -101,7 +105,9 @@ def evaluate(
     results = tagger.tag_many(item for _, item in labelled)
     scores = score(zip((obj for obj, _ in labelled), results, strict=True))
     if as_json:
-        typer.echo(json.dumps({"scores": scores.table(), **({"errors": scores.errors} if errors else {})}, ensure_ascii=False))
+        typer.echo(
+            json.dumps({"scores": scores.table(), **({"errors": scores.errors} if errors else {})}, ensure_ascii=False)
+        )
         return
     typer.echo(f"{len(labelled)} labelled items from {file}")
     typer.echo(f"{'field':<26}{'en P/R/F1':>22}{'other P/R/F1':>22}{'all F1':>9}")
@@ -111,9 +117,7 @@ def evaluate(
             typer.echo(f"{row['field']:<26}{text[0]:>22}{text[1]:>22}{text[2]:>9}")
             continue
         en, other = row["en"], row["other"]
-        typer.echo(
-            f"{row['field']:<26}{_prf(en):>22}{_prf(other):>22}{row['all']['f1']:>9.3f}"
-        )
+        typer.echo(f"{row['field']:<26}{_prf(en):>22}{_prf(other):>22}{row['all']['f1']:>9.3f}")
     if errors:
         for mistake in scores.errors:
             typer.echo(json.dumps(mistake, ensure_ascii=False))

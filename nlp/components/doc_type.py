@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import ITEM, MATCHES, TermMatch
+from nlp.components.terms import ITEM, MATCHES, TermMatch, doc_text
 from nlp.resources import load_context_cues
 
 DOC_TYPE = "radar.doc_type"
@@ -36,7 +36,7 @@ class DocTypeClassifier:
     def __call__(self, doc: Doc) -> Doc:
         item = doc.user_data.get(ITEM)
         source_kind = getattr(item, "source_kind", None)
-        doc.user_data[DOC_TYPE] = self.classify(doc.text, doc.user_data.get(MATCHES, []), source_kind)
+        doc.user_data[DOC_TYPE] = self.classify(doc_text(doc), doc.user_data.get(MATCHES, []), source_kind)
         return doc
 
     def classify(self, text: str, matches: list[TermMatch], source_kind: str | None) -> DocTypeResult:
@@ -65,9 +65,7 @@ class DocTypeClassifier:
         return DocTypeResult(best, {k: round(v, 2) for k, v in scores.items()}, evidence[best])
 
 
-@Language.factory(
-    "radar_doc_type", default_config={"data_dir": None, "title_factor": 2.0, "default": "statement"}
-)
+@Language.factory("radar_doc_type", default_config={"data_dir": None, "title_factor": 2.0, "default": "statement"})
 def make_doc_type_classifier(
     nlp: Language, name: str, data_dir: str, title_factor: float, default: str
 ) -> DocTypeClassifier:

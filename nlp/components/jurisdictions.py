@@ -10,6 +10,7 @@ with any other that comes close; the rest are mentioned.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import ITEM, MATCHES, TermMatch
+from nlp.components.terms import ITEM, MATCHES, TermMatch, doc_text
 from nlp.resources import load_context_cues
 
 JURISDICTIONS = "radar.jurisdictions"
@@ -41,14 +42,14 @@ class JurisdictionResult:
 
 class JurisdictionResolver:
     def __init__(self, passing_before: list[str], passing_after: list[str], companion_ratio: float):
-        self.passing_before = tuple(passing_before)
-        self.passing_after = tuple(passing_after)
+        self.passing_before = _any_of(passing_before)
+        self.passing_after = _any_of(passing_after)
         self.companion_ratio = companion_ratio
 
     def __call__(self, doc: Doc) -> Doc:
         item = doc.user_data.get(ITEM)
         doc.user_data[JURISDICTIONS] = self.resolve(
-            doc.text, doc.user_data.get(MATCHES, []), getattr(item, "source_kind", None)
+            doc_text(doc), doc.user_data.get(MATCHES, []), getattr(item, "source_kind", None)
         )
         return doc
 
@@ -81,7 +82,9 @@ class JurisdictionResolver:
             top = scores[ranked[0]]
             about = [code for code in ranked if scores[code] >= self.companion_ratio * top]
         if source_kind == "industry" and not any(
-            KIND_WEIGHTS.get(m.term.entity.kind, 0) >= 3 for m in located if m.term.entity and m.term.entity.jurisdiction
+            KIND_WEIGHTS.get(m.term.entity.kind, 0) >= 3
+            for m in located
+            if m.term.entity and m.term.entity.jurisdiction
         ):
             about = ["GLOBAL"]  # a company's own policy applies wherever it operates
         mentioned = [code for code in ranked if code not in about]
@@ -111,15 +114,16 @@ class JurisdictionResolver:
     def _is_passing(self, folded: str, match: TermMatch) -> bool:
         before = folded[max(0, match.start - WINDOW) : match.start]
         after = folded[match.end : match.end + 16]
-        return any(cue in before for cue in self.passing_before) or any(
-            after.startswith(cue) for cue in self.passing_after
-        )
+        return bool(self.passing_before.search(before) or self.passing_after.match(after))
+
+
+def _any_of(phrases: list[str]) -> re.Pattern[str]:
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)))
 
 
 @Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.6})
-def make_jurisdiction_resolver(
-    nlp: Language, name: str, data_dir: str, companion_ratio: float
-) -> JurisdictionResolver:
+def make_jurisdiction_resolver(nlp: Language, name: str, data_dir: str, companion_ratio: float) -> JurisdictionResolver:
     cues = load_context_cues(Path(data_dir), nlp.lang)
     return JurisdictionResolver(cues.get("passing_before", []), cues.get("passing_after", []), companion_ratio)
-

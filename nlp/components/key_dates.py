@@ -7,7 +7,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import ITEM
+from nlp.components.terms import ITEM, doc_text
 from nlp.dates import DateExtractor
 
 DATES = "radar.dates"
@@ -19,7 +19,7 @@ class KeyDateFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         item = doc.user_data.get(ITEM)
-        doc.user_data[DATES] = self.extractor.extract(doc.text, getattr(item, "published", None))
+        doc.user_data[DATES] = self.extractor.extract(doc_text(doc), getattr(item, "published", None))
         return doc
 
 

@@ -9,6 +9,7 @@ holding an organisation word ("Gambling Regulatory Authority", "Ministry of Law"
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,14 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import MATCHES, TITLE_END, TermMatch
+from nlp.components.terms import MATCHES, TITLE_END, TermMatch, doc_text
 from nlp.items import Stakeholder
 from nlp.resources import load_yaml
 
 STAKEHOLDERS = "radar.stakeholders"
-_NAME = r"[A-Z][a-z'’-]+(?:\s+(?:(?:van|de|der|bin|binti|al|da|dos|la|von)\s+)?[A-Z][a-zA-Z'’-]+){1,3}(?:\s+Jr\.)?"
+_NAME_RUN = re.compile(
+    r"[A-Z][\w'’-]*(?:\s+(?:(?:van|de|der|bin|binti|al|da|dos|la|von)\s+)?[A-Z][\w'’-]*)*(?:\s+Jr\.)?"
+)
 _CONNECTOR = r"(?:of|for|and|on|the|from|against|in|to|&)"
 _CAPWORD = r"[A-Z][\w'’&.-]*"
 _ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
@@ -35,7 +38,10 @@ def _alternation(words: list[str]) -> str:
 
 @dataclass(frozen=True)
 class StakeholderRules:
-    person_patterns: tuple[re.Pattern[str], ...]
+    title_before: re.Pattern[str]
+    speech_before: re.Pattern[str]
+    speech_after: re.Pattern[str]
+    role_after: re.Pattern[str]
     titles: frozenset[str]
     org_heads: frozenset[str]
     not_actor_endings: frozenset[str]
@@ -50,12 +56,10 @@ class StakeholderRules:
         speech = _alternation(raw["speech"])
         roles = _alternation(raw["roles_after"])
         return cls(
-            person_patterns=(
-                re.compile(rf"\b(?:{titles})\s+(?P<name>{_NAME})"),
-                re.compile(rf"(?P<name>{_NAME})\s+(?:{speech})\b"),
-                re.compile(rf"\b(?:{speech})\s+(?P<name>{_NAME})"),
-                re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,4}}?(?:{roles})\b"),
-            ),
+            title_before=re.compile(rf"\b(?:{titles})\s+$"),
+            speech_before=re.compile(rf"\b(?:{speech})\s+$"),
+            speech_after=re.compile(rf"\s+(?:{speech})\b"),
+            role_after=re.compile(rf",\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,4}}?(?:{roles})\b"),
             titles=frozenset(w for t in raw["titles"] for w in t.split()),
             org_heads=frozenset(raw["org_heads"]),
             not_actor_endings=frozenset(raw["not_actor_endings"]),
@@ -63,21 +67,32 @@ class StakeholderRules:
         )
 
     def people(self, text: str, offset: int) -> list[tuple[int, int, str]]:
+        """Names of two to four capitalised words after an office, or beside a speech verb
+        or a role: one scan for capitalised runs, then a look at each run's surroundings."""
         found = []
-        for pattern in self.person_patterns:
-            for match in pattern.finditer(text, offset):
-                start, name = match.start("name"), match.group("name")
-                words = name.split()
-                # "Communications Minister Anika Wells said": the name is what follows the office.
-                cut = max((i + 1 for i, w in enumerate(words) if w in self.titles), default=0)
-                while cut < len(words) and words[cut] in self.not_names:
-                    cut += 1
-                kept = words[cut:]
-                if len(kept) < 2 or any(w in self.not_names or w in self.org_heads for w in kept):
-                    continue
-                clean = " ".join(kept)
-                begin = start + name.index(kept[0])
-                found.append((begin, begin + len(clean), clean))
+        for run in _NAME_RUN.finditer(text, offset):
+            words = run.group().split()
+            # "Communications Minister Anika Wells": the name is what follows the office.
+            cut = max((i + 1 for i, w in enumerate(words) if w in self.titles), default=0)
+            titled = cut > 0
+            while cut < len(words) and words[cut] in self.not_names:
+                cut += 1
+            kept = words[cut:]
+            if not 2 <= len(kept) <= 4 or any(w in self.not_names or w in self.org_heads for w in kept):
+                continue
+            name = " ".join(kept)
+            begin = run.start() + run.group().index(kept[0])
+            end = begin + len(name)
+            before = text[max(0, begin - 30) : begin]
+            if not (
+                titled
+                or self.title_before.search(before)
+                or self.speech_before.search(before)
+                or self.speech_after.match(text, end)
+                or self.role_after.match(text, end)
+            ):
+                continue
+            found.append((begin, end, name))
         return found
 
     def organisations(self, text: str, offset: int) -> list[tuple[int, int, str]]:
@@ -102,7 +117,7 @@ class StakeholderRules:
         merged: list[tuple[str, int]] = []
         for piece, piece_start in pieces:
             if merged and not (self._has_head(piece) and self._has_head(merged[-1][0])):
-                previous, previous_start = merged[-1]
+                _previous, previous_start = merged[-1]
                 merged[-1] = (run[previous_start - start : piece_start - start + len(piece)], previous_start)
             else:
                 merged.append((piece, piece_start))
@@ -123,7 +138,9 @@ class StakeholderRules:
         if not 2 <= len(words) <= 9 or not any(w in self.org_heads for w in words):
             return None
         # "Protection from Harassment Act" is a law; "Ministry of Law" is a body.
-        headed = any(w in self.org_heads and nxt in ("of", "for", "on") for w, nxt in zip(words, words[1:], strict=False))
+        headed = any(
+            w in self.org_heads and nxt in ("of", "for", "on") for w, nxt in itertools.pairwise(words)
+        )
         if words[-1].rstrip(".,") in self.not_actor_endings and not headed:
             return None
         name = " ".join(words)
@@ -144,7 +161,7 @@ class StakeholderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data[STAKEHOLDERS] = self.find(
-            doc.text, doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
+            doc_text(doc), doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
         )
         return doc
 

@@ -19,6 +19,14 @@ from nlp.resources import Cue, Entity, Taxonomy, load_cues, load_gazetteer
 MATCHES = "radar.matches"
 TITLE_END = "radar.title_end"
 ITEM = "radar.item"
+TEXT = "radar.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, kept once: `Doc.text` rebuilds the string from every token on each call."""
+    if TEXT not in doc.user_data:
+        doc.user_data[TEXT] = doc.text
+    return doc.user_data[TEXT]
 
 
 @dataclass(frozen=True)
@@ -86,15 +94,16 @@ class TermMatcher:
         for field in ("entity", "harm", "doc_type"):
             candidates = [(bounds, [t for t in terms if t.field == field]) for bounds, terms in spans.items()]
             for (start, end), terms in _longest_first([c for c in candidates if c[1]]):
-                span = doc[start:end]
+                # Offsets from the tokens: a Span would rebuild its text token by token.
+                first, last = doc[start], doc[end - 1]
+                start_char, end_char = first.idx, last.idx + len(last)
+                surface = doc_text(doc)[start_char:end_char]
                 for term in terms:
                     if term.entity is not None and term.entity.context:
-                        folded_text = folded_text or doc.text.lower()
+                        folded_text = folded_text or doc_text(doc).lower()
                         if not any(word in folded_text for word in term.entity.context):
                             continue
-                    matches.append(
-                        TermMatch(span.start_char, span.end_char, span.text, term, span.start_char < title_end)
-                    )
+                    matches.append(TermMatch(start_char, end_char, surface, term, start_char < title_end))
         matches.sort(key=lambda m: m.start)
         doc.user_data[MATCHES] = matches
         return doc

@@ -174,7 +174,9 @@ def test_laws_and_places_are_not_stakeholders(pipeline):
 
 def test_a_bad_gazetteer_line_names_its_file_and_line(tmp_path):
     data = write_data_dir(tmp_path, {"AU.jsonl": [{"name": "eSafety", "kind": "regulator"}]})
-    (data / "gazetteer" / "AU.jsonl").write_text('{"name": "eSafety", "kind": "regulator"}\n{"name": "x", "kind": "planet"}\n')
+    (data / "gazetteer" / "AU.jsonl").write_text(
+        '{"name": "eSafety", "kind": "regulator"}\n{"name": "x", "kind": "planet"}\n'
+    )
     with pytest.raises(DataError, match=r"AU.jsonl:2: 'kind' 'planet'"):
         load_gazetteer(data)
     (data / "gazetteer" / "AU.jsonl").write_text("{not json\n")

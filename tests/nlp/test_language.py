@@ -12,9 +12,20 @@ def identifier() -> LanguageIdentifier:
     ("text", "expected"),
     [
         ("The regulator said the code would take effect next year for all platforms.", "en"),
-        ("Kementerian mengatakan platform digital tidak bisa lagi membiarkan konten judi online karena merugikan warga.", "id"),
-        ("Suruhanjaya berkata kerajaan boleh mengambil tindakan kerana kandungan dalam talian itu menjejaskan kanak-kanak.", "ms"),
-        ("Hinimok ng ahensya ang mga mamamayan na iulat ang mga text scam sa hotline para sa kanilang kaligtasan.", "tl"),
+        (
+            "Kementerian mengatakan platform digital tidak bisa lagi membiarkan konten judi online karena "
+            "merugikan warga.",
+            "id",
+        ),
+        (
+            "Suruhanjaya berkata kerajaan boleh mengambil tindakan kerana kandungan dalam talian itu "
+            "menjejaskan kanak-kanak.",
+            "ms",
+        ),
+        (
+            "Hinimok ng ahensya ang mga mamamayan na iulat ang mga text scam sa hotline para sa kanilang kaligtasan.",
+            "tl",
+        ),
         ("Bộ Công an cho biết các đối tượng lừa đảo trực tuyến đã chiếm đoạt tài sản của nhiều người dân.", "vi"),
         ("総務省は大規模プラットフォーム事業者を指定した。", "ja"),
         ("国家互联网信息办公室发布人工智能生成合成内容标识办法。", "zh"),
