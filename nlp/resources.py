@@ -41,6 +41,11 @@ ENTITY_KINDS = PLACE_KINDS | ACTOR_KINDS | {"law"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{0,6}$")
 
 
+def is_acronym(form: str) -> bool:
+    """Acronyms (IMDA, PTA, BOSE) are matched with their exact case."""
+    return bool(_ACRONYM.match(form))
+
+
 class DataError(ValueError):
     """A data file that cannot be read, with its path and line."""
 
@@ -63,7 +68,7 @@ class Entity:
         return (self.name, *self.aliases)
 
     def is_exact_case(self, form: str) -> bool:
-        return form in self.case_sensitive or bool(_ACRONYM.match(form))
+        return form in self.case_sensitive or is_acronym(form)
 
     @property
     def is_stakeholder(self) -> bool:

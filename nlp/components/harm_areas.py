@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import MATCHES, TermMatch
+from nlp.components.terms import MATCHES, TermMatch, doc_text
 
 HARM_AREAS = "radar.harm_areas"
+LIST_FACTOR = 0.35
+LIST_BONUS_LABEL = "platform_regulation"
+LIST_BONUS = 1.5
+# What may stand between two items of an enumeration: "scams, cyberbullying and CSAM".
+_LIST_GAP = re.compile(
+    r"^[\s,;:/()\-]*(?:(?:and|or|as well as|including|such as|like|dan|atau|serta|at|o|và|hoặc|और|या)"
+    r"(?:\s+(?:the|other|of|to|on|for|\w+ing))?)?[\s,;:/()\-]*$|^\s*[、，,・및와과]\s*$|^\s*(?:및|และ|หรือ|や|と)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -24,26 +34,32 @@ class HarmAreaScorer:
     """A harm area is tagged when its cues add up to `threshold`.
 
     A cue counts in full the first time, half the second, then no more, so one word repeated
-    does not make a topic; cues in the title count `title_factor` times. At most `max_labels`
-    areas are kept, the best-scored first.
+    does not make a topic; cues in the title count `title_factor` times. Harms that appear
+    only as a list ("scams, cyberbullying and child sexual abuse material", the scope of a
+    regime) count little each, and the list speaks for platform regulation. At most
+    `max_labels` areas are kept, the best-scored first.
     """
 
-    def __init__(self, threshold: float, title_factor: float, max_labels: int):
+    def __init__(self, threshold: float, relative_threshold: float, title_factor: float, max_labels: int):
         self.threshold = threshold
+        self.relative_threshold = relative_threshold
         self.title_factor = title_factor
         self.max_labels = max_labels
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[HARM_AREAS] = self.score(doc.user_data.get(MATCHES, []))
+        doc.user_data[HARM_AREAS] = self.score(doc_text(doc), doc.user_data.get(MATCHES, []))
         return doc
 
-    def score(self, matches: list[TermMatch]) -> HarmAreaResult:
+    def score(self, text: str, matches: list[TermMatch]) -> HarmAreaResult:
         scores: dict[str, float] = defaultdict(float)
         evidence: dict[str, list[str]] = defaultdict(list)
         seen: Counter[tuple[str, str]] = Counter()
-        for match in matches:
-            if match.term.field != "harm":
-                continue
+        harm_matches = [m for m in matches if m.term.field == "harm"]
+        listed = _listed(text, harm_matches)
+        if listed:
+            scores[LIST_BONUS_LABEL] += LIST_BONUS
+            evidence[LIST_BONUS_LABEL].append("a list of harms")
+        for match in harm_matches:
             label, phrase = match.term.label, match.text.lower()
             repeats = seen[(label, phrase)]
             seen[(label, phrase)] += 1
@@ -52,10 +68,15 @@ class HarmAreaScorer:
             factor = 0.5 if repeats else 1.0
             if match.in_title:
                 factor *= self.title_factor
+            if id(match) in listed:
+                factor *= LIST_FACTOR
             scores[label] += match.term.weight * factor
             if match.term.weight > 0 and match.text not in evidence[label]:
                 evidence[label].append(match.text)
-        ranked = sorted((s, label) for label, s in scores.items() if s >= self.threshold)
+        top = max(scores.values(), default=0.0)
+        # A second or third area must carry a fair share of the item, not one passing phrase.
+        floor = max(self.threshold, self.relative_threshold * top)
+        ranked = sorted((s, label) for label, s in scores.items() if s >= floor)
         labels = [label for _, label in reversed(ranked)][: self.max_labels]
         return HarmAreaResult(
             labels=labels,
@@ -64,11 +85,28 @@ class HarmAreaScorer:
         )
 
 
+def _listed(text: str, matches: list[TermMatch]) -> set[int]:
+    """The ids of matches that stand in an enumeration of three or more harm areas."""
+    positive = sorted((m for m in matches if m.term.weight > 0), key=lambda m: m.start)
+    listed: set[int] = set()
+    run: list[TermMatch] = []
+    for match in [*positive, None]:
+        if match is not None and run and match.start >= run[-1].end:
+            gap = text[run[-1].end : match.start]
+            if len(gap) <= 30 and _LIST_GAP.match(gap):
+                run.append(match)
+                continue
+        if len({m.term.label for m in run}) >= 3:
+            listed.update(id(m) for m in run)
+        run = [match] if match is not None else []
+    return listed
+
+
 @Language.factory(
     "radar_harm_areas",
-    default_config={"threshold": 3.0, "title_factor": 1.5, "max_labels": 3},
+    default_config={"threshold": 3.0, "relative_threshold": 0.3, "title_factor": 1.5, "max_labels": 3},
 )
 def make_harm_area_scorer(
-    nlp: Language, name: str, threshold: float, title_factor: float, max_labels: int
+    nlp: Language, name: str, threshold: float, relative_threshold: float, title_factor: float, max_labels: int
 ) -> HarmAreaScorer:
-    return HarmAreaScorer(threshold, title_factor, max_labels)
+    return HarmAreaScorer(threshold, relative_threshold, title_factor, max_labels)

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from nlp.resources import Cue, Entity, Taxonomy, load_cues, load_gazetteer
+from nlp.resources import Cue, Entity, Taxonomy, is_acronym, load_cues, load_gazetteer
 
 MATCHES = "radar.matches"
 TITLE_END = "radar.title_end"
@@ -69,7 +69,7 @@ class TermMatcher:
             for lang in languages:
                 for cue in load_cues(data_dir, lang, filename, labels):
                     key = self._cue_key(nlp, field, cue)
-                    folded[key].append(cue.pattern)
+                    (exact if is_acronym(cue.pattern) else folded)[key].append(cue.pattern)
         for table, matcher in ((folded, self.folded), (exact, self.exact)):
             for key, forms in table.items():
                 matcher.add(key, list(nlp.tokenizer.pipe(dict.fromkeys(forms))))
