@@ -30,7 +30,9 @@ def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
     if lang in SCRIPT_TOKENIZED:
         config = {"nlp": {"tokenizer": {"@tokenizers": "radar.ScriptTokenizer.v1"}}}
     elif lang == "vi":
-        config = {"nlp": {"tokenizer": {"use_pyvi": False}}}
+        # spaCy's Vietnamese tokenizer without pyvi only splits on spaces ("nước," stays one
+        # token); the rule-based tokenizer splits punctuation off.
+        config = {"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
     pipeline = spacy.blank(lang, config=config)
     data = {"data_dir": str(data_dir)}
     pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})

@@ -134,7 +134,7 @@ def _entity(path: Path, number: int, obj: dict) -> Entity:
 @cache
 def load_gazetteer(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Entity, ...]:
     """Every entity of every `gazetteer/*.jsonl` file, in a stable order."""
-    entities = []
+    entities: list[Entity] = []
     for path in sorted((data_dir / "gazetteer").glob("*.jsonl")):
         entities.extend(_entity(path, number, obj) for number, obj in read_jsonl(path))
     return tuple(entities)

@@ -47,18 +47,17 @@ class Tagger:
         """Tag items in order; each batch is split by language and piped through spaCy."""
         iterator = iter(items)
         while batch := list(islice(iterator, batch_size)):
-            docs: list[Doc | None] = [None] * len(batch)
+            docs: list[Doc] = []
             by_language: dict[str, list[int]] = {}
             for index, item in enumerate(batch):
                 lang, reason = self._language(item)
                 by_language.setdefault(lang, []).append(index)
-                docs[index] = self._make_doc(self.pipeline(lang), item, reason)
+                docs.append(self._make_doc(self.pipeline(lang), item, reason))
             for lang, indexes in by_language.items():
                 piped = self.pipeline(lang).pipe((docs[i] for i in indexes), batch_size=batch_size)
                 for index, doc in zip(indexes, piped, strict=True):
                     docs[index] = doc
             for item, doc in zip(batch, docs, strict=True):
-                assert doc is not None
                 yield _result(item, doc)
 
     def _language(self, item: ItemIn) -> tuple[str, str]:

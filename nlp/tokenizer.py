@@ -1,9 +1,10 @@
 """A tokenizer for scripts written without spaces between words (Japanese, Chinese, Thai)
 and for Korean, whose particles cling to nouns.
 
-Each CJK, Hangul or Thai character becomes a token and runs of Latin letters or digits stay
-whole, so a phrase pattern matches inside a longer word ("딥페이크" in "딥페이크를") and
-"IMDA" still matches only as a word. It needs no dictionary, so no model download.
+Each CJK, Hangul or Thai character becomes a token, runs of Latin letters or digits stay
+whole and so do runs of whitespace, so a phrase pattern matches inside a longer word
+("딥페이크" in "딥페이크를") but not across a space, and "IMDA" still matches only as a word.
+It needs no dictionary, so no model download.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF]+(?:[.'’&-][A-Za-z0-9\u00C0-\u024F]+)*|\S")
+_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF]+(?:[.'’&-][A-Za-z0-9\u00C0-\u024F]+)*|\s+|\S")
 
 
 class ScriptTokenizer:
@@ -22,30 +23,10 @@ class ScriptTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        # Whitespace other than one space after a token becomes a token of its own, so that
-        # character offsets in the Doc are those of the input text.
-        words: list[str] = []
-        spaces: list[bool] = []
-        position = 0
-        for match in _TOKEN.finditer(text):
-            gap = text[position : match.start()]
-            if gap and words and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-            words.append(match.group())
-            spaces.append(False)
-            position = match.end()
-        tail = text[position:]
-        if tail and words and tail[0] == " ":
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        # Whitespace is a token of its own: a pattern must not match across a space
+        # ("호주" must not match "보호 주무부처"), and offsets stay those of the input.
+        words = _TOKEN.findall(text)
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:

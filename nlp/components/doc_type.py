@@ -69,5 +69,5 @@ class DocTypeClassifier:
 def make_doc_type_classifier(
     nlp: Language, name: str, data_dir: str, title_factor: float, default: str
 ) -> DocTypeClassifier:
-    cues = load_context_cues(Path(data_dir), nlp.lang)
+    cues = load_context_cues(Path(data_dir), str(nlp.lang))
     return DocTypeClassifier(cues.get("opinion", []), title_factor, default)

@@ -125,5 +125,5 @@ def _any_of(phrases: list[str]) -> re.Pattern[str]:
 
 @Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.6})
 def make_jurisdiction_resolver(nlp: Language, name: str, data_dir: str, companion_ratio: float) -> JurisdictionResolver:
-    cues = load_context_cues(Path(data_dir), nlp.lang)
+    cues = load_context_cues(Path(data_dir), str(nlp.lang))
     return JurisdictionResolver(cues.get("passing_before", []), cues.get("passing_after", []), companion_ratio)

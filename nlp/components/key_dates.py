@@ -25,4 +25,4 @@ class KeyDateFinder:
 
 @Language.factory("radar_dates", default_config={"data_dir": None})
 def make_key_date_finder(nlp: Language, name: str, data_dir: str) -> KeyDateFinder:
-    return KeyDateFinder(DateExtractor.load(nlp.lang, Path(data_dir)))
+    return KeyDateFinder(DateExtractor.load(str(nlp.lang), Path(data_dir)))

@@ -196,4 +196,4 @@ class StakeholderFinder:
 
 @Language.factory("radar_stakeholders", default_config={"data_dir": None})
 def make_stakeholder_finder(nlp: Language, name: str, data_dir: str) -> StakeholderFinder:
-    return StakeholderFinder(StakeholderRules.load(Path(data_dir) / nlp.lang / "stakeholders.yaml"))
+    return StakeholderFinder(StakeholderRules.load(Path(data_dir) / str(nlp.lang) / "stakeholders.yaml"))

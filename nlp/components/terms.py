@@ -72,7 +72,7 @@ class TermMatcher:
                     (exact if is_acronym(cue.pattern) else folded)[key].append(cue.pattern)
         for table, matcher in ((folded, self.folded), (exact, self.exact)):
             for key, forms in table.items():
-                matcher.add(key, list(nlp.tokenizer.pipe(dict.fromkeys(forms))))
+                matcher.add(key, [nlp.make_doc(form) for form in dict.fromkeys(forms)])
 
     def _key(self, nlp: Language, name: str, term: Term) -> str:
         key = f"radar:{name}"
@@ -87,7 +87,9 @@ class TermMatcher:
         spans: dict[tuple[int, int], list[Term]] = defaultdict(list)
         for matcher in (self.folded, self.exact):
             for key, start, end in matcher(doc):
-                spans[(start, end)].extend(self.terms[key])
+                terms = spans[(start, end)]
+                # An entity listed twice (a gated acronym line beside its full-name line) votes once.
+                terms.extend(t for t in self.terms[key] if t not in terms and not _same_entity(t, terms))
         title_end = doc.user_data.get(TITLE_END, 0)
         folded_text: str | None = None
         matches: list[TermMatch] = []
@@ -107,6 +109,14 @@ class TermMatcher:
         matches.sort(key=lambda m: m.start)
         doc.user_data[MATCHES] = matches
         return doc
+
+
+def _same_entity(term: Term, terms: list[Term]) -> bool:
+    entity = term.entity
+    return entity is not None and any(
+        t.entity is not None and (t.entity.name, t.entity.jurisdiction) == (entity.name, entity.jurisdiction)
+        for t in terms
+    )
 
 
 def _longest_first(candidates: list[tuple[tuple[int, int], list[Term]]]):

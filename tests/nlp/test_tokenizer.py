@@ -9,6 +9,7 @@ def tokenize(text: str) -> list[str]:
 
 def test_cjk_hangul_and_thai_become_single_characters():
     assert tokenize("딥페이크를") == ["딥", "페", "이", "크", "를"]
+    assert tokenize("보호 주무") == ["보", "호", " ", "주", "무"]
     assert tokenize("総務省") == ["総", "務", "省"]
     assert tokenize("กสทช") == ["ก", "ส", "ท", "ช"]
 
