@@ -36,7 +36,7 @@ def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
     pipeline = spacy.blank(lang, config=config)
     data = {"data_dir": str(data_dir)}
     pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})
-    pipeline.add_pipe("radar_harm_areas")
+    pipeline.add_pipe("radar_harm_areas", config=data)
     pipeline.add_pipe("radar_jurisdictions", config=data)
     pipeline.add_pipe("radar_doc_type", config=data)
     pipeline.add_pipe("radar_stakeholders", config=data)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import MATCHES, TermMatch, doc_text
+from nlp.components.terms import MATCHES, TITLE_END, Term, TermMatch, doc_text
+from nlp.resources import load_context_cues
 
 HARM_AREAS = "radar.harm_areas"
+# A topic is treated in substance: named in the title or the opening, or in two ways.
+OPENING_CHARS = 500
 LIST_FACTOR = 0.35
 LIST_BONUS_LABEL = "platform_regulation"
 LIST_BONUS = 1.5
+BLOCK_WINDOW = 24
+BLOCK_WEIGHT = 3.0
+# Platform regulation is the area every other one leans on: as a companion it needs a larger share.
+PLATFORM_SHARE = 0.6
 # What may stand between two items of an enumeration: "scams, cyberbullying and CSAM".
 _LIST_GAP = re.compile(
     r"^[\s,;:/()\-]*(?:(?:and|or|as well as|including|such as|like|dan|atau|serta|at|o|và|hoặc|और|या)"
@@ -40,21 +49,55 @@ class HarmAreaScorer:
     `max_labels` areas are kept, the best-scored first.
     """
 
-    def __init__(self, threshold: float, relative_threshold: float, title_factor: float, max_labels: int):
+    def __init__(
+        self,
+        threshold: float,
+        relative_threshold: float,
+        title_factor: float,
+        max_labels: int,
+        block_before: Sequence[str] = (),
+        block_after: Sequence[str] = (),
+    ):
+        self.block_before = re.compile(_alternation(block_before, end=True)) if block_before else None
+        self.block_after = re.compile(_alternation(block_after)) if block_after else None
         self.threshold = threshold
         self.relative_threshold = relative_threshold
+        self.platform_share = PLATFORM_SHARE
         self.title_factor = title_factor
         self.max_labels = max_labels
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[HARM_AREAS] = self.score(doc_text(doc), doc.user_data.get(MATCHES, []))
+        doc.user_data[HARM_AREAS] = self.score(
+            doc_text(doc), doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
+        )
         return doc
 
-    def score(self, text: str, matches: list[TermMatch]) -> HarmAreaResult:
+    def _blocked_services(self, text: str, matches: list[TermMatch]) -> list[TermMatch]:
+        """ "Blocked TikTok", "틱톡 차단": a whole service cut off is platform regulation."""
+        cues = []
+        for match in matches:
+            entity = match.term.entity
+            if entity is None or entity.kind != "platform":
+                continue
+            before = text[max(0, match.start - BLOCK_WINDOW) : match.start].lower()
+            after = text[match.end : match.end + BLOCK_WINDOW].lower()
+            hit = (self.block_before and self.block_before.search(before)) or (
+                self.block_after and self.block_after.match(after)
+            )
+            if hit:
+                before_name = hit.re is self.block_before
+                phrase = f"{hit.group().strip()} {match.text}" if before_name else f"{match.text}{hit.group()}"
+                term = Term("harm", LIST_BONUS_LABEL, BLOCK_WEIGHT)
+                cues.append(TermMatch(match.start, match.end, phrase, term, match.in_title))
+        return cues
+
+    def score(self, text: str, matches: list[TermMatch], title_end: int = 0) -> HarmAreaResult:
         scores: dict[str, float] = defaultdict(float)
         evidence: dict[str, list[str]] = defaultdict(list)
         seen: Counter[tuple[str, str]] = Counter()
+        prominent: set[str] = set()
         harm_matches = [m for m in matches if m.term.field == "harm"]
+        harm_matches += self._blocked_services(text, matches)
         listed = _listed(text, harm_matches)
         if listed:
             scores[LIST_BONUS_LABEL] += LIST_BONUS
@@ -73,16 +116,29 @@ class HarmAreaScorer:
             scores[label] += match.term.weight * factor
             if match.term.weight > 0 and match.text not in evidence[label]:
                 evidence[label].append(match.text)
+                if match.start < title_end + OPENING_CHARS:
+                    prominent.add(label)
         top = max(scores.values(), default=0.0)
         # A second or third area must carry a fair share of the item, not one passing phrase.
         floor = max(self.threshold, self.relative_threshold * top)
-        ranked = sorted((s, label) for label, s in scores.items() if s >= floor)
+        ranked = sorted(
+            (s, label)
+            for label, s in scores.items()
+            if s >= floor
+            and (label != LIST_BONUS_LABEL or s >= self.platform_share * top)
+            and (label in prominent or len({e.lower() for e in evidence[label]}) >= 2)
+        )
         labels = [label for _, label in reversed(ranked)][: self.max_labels]
         return HarmAreaResult(
             labels=labels,
             scores={label: round(s, 2) for label, s in scores.items()},
             evidence={label: evidence[label] for label in labels},
         )
+
+
+def _alternation(phrases: Sequence[str], end: bool = False) -> str:
+    body = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return f"(?:{body})$" if end else f"(?:{body})"
 
 
 def _listed(text: str, matches: list[TermMatch]) -> set[int]:
@@ -104,9 +160,29 @@ def _listed(text: str, matches: list[TermMatch]) -> set[int]:
 
 @Language.factory(
     "radar_harm_areas",
-    default_config={"threshold": 3.0, "relative_threshold": 0.3, "title_factor": 1.5, "max_labels": 3},
+    default_config={
+        "data_dir": None,
+        "threshold": 3.0,
+        "relative_threshold": 0.3,
+        "title_factor": 1.5,
+        "max_labels": 3,
+    },
 )
 def make_harm_area_scorer(
-    nlp: Language, name: str, threshold: float, relative_threshold: float, title_factor: float, max_labels: int
+    nlp: Language,
+    name: str,
+    data_dir: str,
+    threshold: float,
+    relative_threshold: float,
+    title_factor: float,
+    max_labels: int,
 ) -> HarmAreaScorer:
-    return HarmAreaScorer(threshold, relative_threshold, title_factor, max_labels)
+    cues = load_context_cues(Path(data_dir), str(nlp.lang))
+    return HarmAreaScorer(
+        threshold,
+        relative_threshold,
+        title_factor,
+        max_labels,
+        cues.get("service_block_before", []),
+        cues.get("service_block_after", []),
+    )

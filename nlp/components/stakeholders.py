@@ -10,6 +10,7 @@ holding an organisation word ("Gambling Regulatory Authority", "Ministry of Law"
 from __future__ import annotations
 
 import itertools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ _CONNECTOR = r"(?:of|for|and|on|the|from|against|in|to|&)"
 _CAPWORD = r"[A-Z][\w'’&.-]*"
 _ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
 _POSSESSIVE = re.compile(r"['’]s\b")
+_POSSESSOR = re.compile(r"^\S+(?:\s\S+)?['’]s\s+(?=\S)")
 _CONJUNCTION = re.compile(r"\s+(?:and|&)\s+")
 
 
@@ -43,6 +45,8 @@ class StakeholderRules:
     speech_after: re.Pattern[str]
     role_after: re.Pattern[str]
     titles: frozenset[str]
+    offices: frozenset[str]
+    portfolios: frozenset[str]
     org_heads: frozenset[str]
     not_actor_endings: frozenset[str]
     not_names: frozenset[str]
@@ -61,6 +65,8 @@ class StakeholderRules:
             speech_after=re.compile(rf"\s+(?:{speech})\b"),
             role_after=re.compile(rf",\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,4}}?(?:{roles})\b"),
             titles=frozenset(w for t in raw["titles"] for w in t.split()),
+            offices=frozenset(raw.get("offices", ())),
+            portfolios=frozenset(raw.get("portfolios", ())),
             org_heads=frozenset(raw["org_heads"]),
             not_actor_endings=frozenset(raw["not_actor_endings"]),
             not_names=frozenset(raw["not_names"]),
@@ -75,7 +81,7 @@ class StakeholderRules:
             # "Communications Minister Anika Wells": the name is what follows the office.
             cut = max((i + 1 for i, w in enumerate(words) if w in self.titles), default=0)
             titled = cut > 0
-            while cut < len(words) and words[cut] in self.not_names:
+            while cut < len(words) and (words[cut] in self.not_names or words[cut] in self.portfolios):
                 cut += 1
             kept = words[cut:]
             if not 2 <= len(kept) <= 4 or any(w in self.not_names or w in self.org_heads for w in kept):
@@ -124,7 +130,13 @@ class StakeholderRules:
         return merged
 
     def _has_head(self, piece: str) -> bool:
-        return any(word in self.org_heads for word in piece.split())
+        return any(word in self.org_heads or word in self.offices for word in piece.split())
+
+    def _is_office(self, words: list[str]) -> bool:
+        """ "Returning Officer", "Privacy Commissioner", "Minister for Communications"."""
+        if words[-1] in self.offices:
+            return True
+        return any(w in self.offices and nxt in ("for", "of") for w, nxt in itertools.pairwise(words))
 
     def _organisation(self, piece: str, start: int) -> tuple[int, int, str] | None:
         words = piece.split()
@@ -135,12 +147,12 @@ class StakeholderRules:
             words = words[1:]
         while words and re.fullmatch(_CONNECTOR, words[-1]):
             words = words[:-1]
-        if not 2 <= len(words) <= 9 or not any(w in self.org_heads for w in words):
+        if not 2 <= len(words) <= 9:
+            return None
+        if not any(w in self.org_heads for w in words) and not self._is_office(words):
             return None
         # "Protection from Harassment Act" is a law; "Ministry of Law" is a body.
-        headed = any(
-            w in self.org_heads and nxt in ("of", "for", "on") for w, nxt in itertools.pairwise(words)
-        )
+        headed = any(w in self.org_heads and nxt in ("of", "for", "on") for w, nxt in itertools.pairwise(words))
         if words[-1].rstrip(".,") in self.not_actor_endings and not headed:
             return None
         name = " ".join(words)
@@ -177,14 +189,19 @@ class StakeholderFinder:
                 continue
             known = by_name.get(entity.name)
             mentions = known.mentions if known else ()
-            if match.text not in mentions:
-                mentions = (*mentions, match.text)
+            # "India's Supreme Court" names the court as "Supreme Court"; the country is a place.
+            surface = _POSSESSOR.sub("", match.text)
+            if surface not in mentions:
+                mentions = (*mentions, surface)
             by_name[entity.name] = Stakeholder(entity.name, entity.kind, entity.jurisdiction, mentions)
         if self.rules is not None:
             # Titles are often in Title Case, where every word looks like a name: read the body only.
-            found = [(s, e, n, "person") for s, e, n in self.rules.people(text, title_end)]
-            found += [(s, e, n, "organisation") for s, e, n in self.rules.organisations(text, title_end)]
-            for start, end, name, kind in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+            # People first: an office followed by a name ("Minister for Communications Michelle
+            # Rowland") is a title there, so the person claims the words first.
+            people = sorted(self.rules.people(text, title_end))
+            bodies = sorted(self.rules.organisations(text, title_end))
+            found = [(s, e, n, "person") for s, e, n in people] + [(s, e, n, "organisation") for s, e, n in bodies]
+            for start, end, name, kind in found:
                 if any(start < t_end and t_start < end for t_start, t_end in taken):
                     continue
                 taken.append((start, end))

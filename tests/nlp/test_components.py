@@ -57,7 +57,7 @@ def pipeline(tmp_path_factory):
     data = write_data_dir(tmp_path_factory.mktemp("components"), GAZETTEER, CUES)
     blank = spacy.blank("en")
     blank.add_pipe("radar_terms", config={"data_dir": str(data), "taxonomy": str(data / "taxonomy.yaml")})
-    blank.add_pipe("radar_harm_areas")
+    blank.add_pipe("radar_harm_areas", config={"data_dir": str(data)})
     blank.add_pipe("radar_jurisdictions", config={"data_dir": str(data)})
     blank.add_pipe("radar_doc_type", config={"data_dir": str(data)})
     blank.add_pipe("radar_stakeholders", config={"data_dir": str(data)})

@@ -57,7 +57,9 @@ def test_punjab_follows_its_context(tagger):
     pakistan = tagger.tag(
         item("The Punjab Assembly in Lahore passed a defamation bill; fines are set in Rs.", "Punjab passes bill")
     )
-    india = tagger.tag(item("Police in Jalandhar and Amritsar said Punjab would act against fake news.", "Punjab police"))
+    india = tagger.tag(
+        item("Police in Jalandhar and Amritsar said Punjab would act against fake news.", "Punjab police")
+    )
     assert pakistan.jurisdictions == ["PK"]
     assert india.jurisdictions == ["IN"]
 
@@ -102,7 +104,9 @@ def test_bad_text_gets_a_result_not_a_crash(tagger, text):
 
 
 def test_mixed_scripts_are_read_in_the_main_language(tagger):
-    result = tagger.tag(item("방송통신심의위원회는 Telegram의 딥페이크 성범죄물을 삭제했다. Telegram said it complied."))
+    result = tagger.tag(
+        item("방송통신심의위원회는 Telegram의 딥페이크 성범죄물을 삭제했다. Telegram said it complied.")
+    )
     assert result.language == "ko"
     assert "sexual_content" in result.harm_areas
 
