@@ -10,7 +10,6 @@ holding an organisation word ("Gambling Regulatory Authority", "Ministry of Law"
 from __future__ import annotations
 
 import itertools
-import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
