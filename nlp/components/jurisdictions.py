@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
@@ -38,6 +38,8 @@ class JurisdictionResult:
     mentioned: list[str]
     scores: dict[str, float]
     evidence: dict[str, list[str]]
+    # For a name several jurisdictions share, the one chosen, by the span of the name.
+    chosen: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class JurisdictionResolver:
@@ -60,22 +62,22 @@ class JurisdictionResolver:
         mentions: dict[str, int] = defaultdict(int)
         folded = text.lower()
         body_start = next((m.start for m in located if not m.in_title), 0)
-        ambiguous = []
+        by_span: dict[tuple[int, int], list[TermMatch]] = defaultdict(list)
         for match in located:
-            entity = match.term.entity
-            assert entity is not None
-            if entity.candidates:
-                ambiguous.append(match)
-                continue
-            if entity.jurisdiction is None:
-                continue
-            self._vote(match, entity.jurisdiction, folded, body_start, scores, evidence, mentions)
-        for match in ambiguous:
-            entity = match.term.entity
-            assert entity is not None
-            # Punjab with Lahore is PK: the candidate the rest of the item supports wins.
-            chosen = max(entity.candidates, key=lambda code: (scores.get(code, 0.0), -entity.candidates.index(code)))
-            self._vote(match, chosen, folded, body_start, scores, evidence, mentions)
+            by_span[(match.start, match.end)].append(match)
+        ambiguous: list[tuple[tuple[int, int], list[str], list[TermMatch]]] = []
+        for span, span_matches in by_span.items():
+            codes = _candidates(span_matches)
+            if len(codes) == 1:
+                self._vote(span_matches[0], codes[0], folded, body_start, scores, evidence, mentions)
+            elif codes:
+                ambiguous.append((span, codes, span_matches))
+        chosen: dict[tuple[int, int], str] = {}
+        for span, codes, span_matches in ambiguous:
+            # Punjab with Lahore is PK, an "Information Commissioner" in an Australian item is
+            # Australia's: the candidate the rest of the item supports wins.
+            chosen[span] = max(codes, key=lambda code: (scores.get(code, 0.0), -codes.index(code)))
+            self._vote(span_matches[0], chosen[span], folded, body_start, scores, evidence, mentions)
         ranked = sorted(scores, key=lambda code: -scores[code])
         about: list[str] = []
         if ranked and scores[ranked[0]] > 0:
@@ -93,6 +95,7 @@ class JurisdictionResolver:
             mentioned=mentioned,
             scores={code: round(scores[code], 2) for code in ranked},
             evidence=dict(evidence),
+            chosen=chosen,
         )
 
     def _vote(self, match, code, folded, body_start, scores, evidence, mentions) -> None:
@@ -117,13 +120,25 @@ class JurisdictionResolver:
         return bool(self.passing_before.search(before) or self.passing_after.match(after))
 
 
+def _candidates(span_matches: list[TermMatch]) -> list[str]:
+    """The jurisdictions the entities matched on one span stand for, in data order."""
+    codes: list[str] = []
+    for match in span_matches:
+        entity = match.term.entity
+        assert entity is not None
+        for code in entity.candidates or ((entity.jurisdiction,) if entity.jurisdiction else ()):
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
 def _any_of(phrases: list[str]) -> re.Pattern[str]:
     if not phrases:
         return re.compile(r"(?!)")
     return re.compile("|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)))
 
 
-@Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.6})
+@Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.9})
 def make_jurisdiction_resolver(nlp: Language, name: str, data_dir: str, companion_ratio: float) -> JurisdictionResolver:
     cues = load_context_cues(Path(data_dir), str(nlp.lang))
     return JurisdictionResolver(cues.get("passing_before", []), cues.get("passing_after", []), companion_ratio)

@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.components.jurisdictions import JURISDICTIONS
 from nlp.components.terms import MATCHES, TITLE_END, TermMatch, doc_text
 from nlp.items import Stakeholder
 from nlp.resources import load_yaml
@@ -171,12 +172,25 @@ class StakeholderFinder:
         self.rules = rules
 
     def __call__(self, doc: Doc) -> Doc:
+        places = doc.user_data.get(JURISDICTIONS)
         doc.user_data[STAKEHOLDERS] = self.find(
-            doc_text(doc), doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
+            doc_text(doc),
+            doc.user_data.get(MATCHES, []),
+            doc.user_data.get(TITLE_END, 0),
+            places.chosen if places else {},
         )
         return doc
 
-    def find(self, text: str, matches: list[TermMatch], title_end: int) -> list[Stakeholder]:
+    def find(
+        self,
+        text: str,
+        matches: list[TermMatch],
+        title_end: int,
+        chosen: dict[tuple[int, int], str] | None = None,
+    ) -> list[Stakeholder]:
+        """Stakeholders under their canonical names. `chosen` says, for a name several
+        jurisdictions share, whose body it is here (from the jurisdictions component)."""
+        chosen = chosen or {}
         by_name: dict[str, Stakeholder] = {}
         taken: list[tuple[int, int]] = []
         for match in matches:
@@ -185,6 +199,8 @@ class StakeholderFinder:
                 continue
             taken.append((match.start, match.end))
             if not entity.is_stakeholder:
+                continue
+            if chosen.get((match.start, match.end), entity.jurisdiction) != entity.jurisdiction:
                 continue
             known = by_name.get(entity.name)
             mentions = known.mentions if known else ()
