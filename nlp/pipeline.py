@@ -14,6 +14,7 @@ import nlp.tokenizer  # noqa: F401  (registers the script tokenizer)
 # Japanese, Chinese and Thai need a word segmenter and Korean a morphological analyser in
 # spaCy's own pipelines; character tokens let phrase patterns match with no model at all.
 SCRIPT_TOKENIZED = frozenset({"ja", "zh", "ko", "th"})
+TOKENIZER_CACHE_SIZE = 500_000
 COMPONENTS = (
     "radar_terms",
     "radar_harm_areas",
@@ -34,6 +35,10 @@ def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
         # token); the rule-based tokenizer splits punctuation off.
         config = {"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
     pipeline = spacy.blank(lang, config=config)
+    if hasattr(pipeline.tokenizer, "max_cache_size"):
+        # spaCy's tokenizer caches at most 10,000 chunks and then caches nothing: the gazetteer's
+        # patterns alone fill that, and a crawl's vocabulary soon would, making it ten times slower.
+        pipeline.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
     data = {"data_dir": str(data_dir)}
     pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})
     pipeline.add_pipe("radar_harm_areas", config=data)

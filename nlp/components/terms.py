@@ -20,6 +20,7 @@ MATCHES = "radar.matches"
 TITLE_END = "radar.title_end"
 ITEM = "radar.item"
 TEXT = "radar.text"
+FOLDED = "radar.folded_text"
 
 
 def doc_text(doc: Doc) -> str:
@@ -84,31 +85,46 @@ class TermMatcher:
         return self._key(nlp, f"{field}:{cue.label}:{cue.weight}", Term(field, cue.label, cue.weight))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: dict[tuple[int, int], list[Term]] = defaultdict(list)
+        by_field: dict[str, dict[tuple[int, int], list[Term]]] = {
+            "entity": defaultdict(list),
+            "harm": defaultdict(list),
+            "doc_type": defaultdict(list),
+        }
         for matcher in (self.folded, self.exact):
             for key, start, end in matcher(doc):
-                terms = spans[(start, end)]
-                # An entity listed twice (a gated acronym line beside its full-name line) votes once.
-                terms.extend(t for t in self.terms[key] if t not in terms and not _same_entity(t, terms))
+                for term in self.terms[key]:
+                    terms = by_field[term.field][(start, end)]
+                    # An entity listed twice (a gated acronym line beside its full name) votes once.
+                    if term not in terms and not _same_entity(term, terms):
+                        terms.append(term)
+        text = doc_text(doc)
         title_end = doc.user_data.get(TITLE_END, 0)
-        folded_text: str | None = None
+        in_context: dict[int, bool] = {}
         matches: list[TermMatch] = []
-        for field in ("entity", "harm", "doc_type"):
-            candidates = [(bounds, [t for t in terms if t.field == field]) for bounds, terms in spans.items()]
-            for (start, end), terms in _longest_first([c for c in candidates if c[1]]):
+        for spans in by_field.values():
+            for (start, end), terms in _longest_first(spans):
                 # Offsets from the tokens: a Span would rebuild its text token by token.
                 first, last = doc[start], doc[end - 1]
                 start_char, end_char = first.idx, last.idx + len(last)
-                surface = doc_text(doc)[start_char:end_char]
+                surface = text[start_char:end_char]
                 for term in terms:
-                    if term.entity is not None and term.entity.context:
-                        folded_text = folded_text or doc_text(doc).lower()
-                        if not any(word in folded_text for word in term.entity.context):
+                    entity = term.entity
+                    if entity is not None and entity.context:
+                        if id(entity) not in in_context:
+                            in_context[id(entity)] = _has_context(doc, entity.context)
+                        if not in_context[id(entity)]:
                             continue
                     matches.append(TermMatch(start_char, end_char, surface, term, start_char < title_end))
         matches.sort(key=lambda m: m.start)
         doc.user_data[MATCHES] = matches
         return doc
+
+
+def _has_context(doc: Doc, words: tuple[str, ...]) -> bool:
+    if FOLDED not in doc.user_data:
+        doc.user_data[FOLDED] = doc_text(doc).lower()
+    folded = doc.user_data[FOLDED]
+    return any(word in folded for word in words)
 
 
 def _same_entity(term: Term, terms: list[Term]) -> bool:
@@ -119,11 +135,11 @@ def _same_entity(term: Term, terms: list[Term]) -> bool:
     )
 
 
-def _longest_first(candidates: list[tuple[tuple[int, int], list[Term]]]):
+def _longest_first(spans: dict[tuple[int, int], list[Term]]) -> list[tuple[tuple[int, int], list[Term]]]:
     """Keep the longest of overlapping spans ("North Korea" over "Korea"), in text order."""
     taken: set[int] = set()
     kept = []
-    for (start, end), terms in sorted(candidates, key=lambda c: (c[0][0] - c[0][1], c[0][0])):
+    for (start, end), terms in sorted(spans.items(), key=lambda c: (c[0][0] - c[0][1], c[0][0])):
         if any(i in taken for i in range(start, end)):
             continue
         taken.update(range(start, end))
