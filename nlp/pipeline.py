@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
+from spacy.attrs import LANG, LOWER
 from spacy.language import Language
 
 import nlp.components
@@ -39,6 +40,10 @@ def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
         # spaCy's tokenizer caches at most 10,000 chunks and then caches nothing: the gazetteer's
         # patterns alone fill that, and a crawl's vocabulary soon would, making it ten times slower.
         pipeline.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
+    # Each new word's lexeme computes every lexical attribute (shape, stop word, like_num...)
+    # in Python; the components read only the text and its lower case (and spaCy the language).
+    getters = pipeline.vocab.lex_attr_getters
+    pipeline.vocab.lex_attr_getters = {attr: getters[attr] for attr in (LANG, LOWER) if attr in getters}
     data = {"data_dir": str(data_dir)}
     pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})
     pipeline.add_pipe("radar_harm_areas", config=data)

@@ -24,6 +24,9 @@ from nlp.resources import DEFAULT_DATA_DIR
 # says what it is about. Longer texts are cut, and the evidence says so.
 MAX_CHARS = 100_000
 TITLE_SEPARATOR = "\n\n"
+# spaCy's vocabulary keeps every string it has seen, so a long run's memory grows with each
+# new name and number; past this many strings a pipeline is built afresh (about half a second).
+MAX_STRINGS = 250_000
 
 
 class Tagger:
@@ -34,6 +37,7 @@ class Tagger:
         self.taxonomy_path = taxonomy_path or data_dir / "taxonomy.yaml"
         self.identifier = LanguageIdentifier.load(data_dir)
         self._pipelines: dict[str, Language] = {}
+        self.max_strings = MAX_STRINGS
 
     def pipeline(self, lang: str) -> Language:
         if lang not in self._pipelines:
@@ -41,7 +45,8 @@ class Tagger:
         return self._pipelines[lang]
 
     def tag(self, item: ItemIn) -> TaggedItem:
-        return next(self.tag_many([item]))
+        [result] = self.tag_many([item])  # run the generator to its end, upkeep included
+        return result
 
     def tag_many(self, items: Iterable[ItemIn], batch_size: int = 256) -> Iterator[TaggedItem]:
         """Tag items in order; each batch is split by language and piped through spaCy."""
@@ -59,6 +64,13 @@ class Tagger:
                     docs[index] = doc
             for item, doc in zip(batch, docs, strict=True):
                 yield _result(item, doc)
+            del docs
+            self._drop_swollen_pipelines()
+
+    def _drop_swollen_pipelines(self) -> None:
+        for lang, pipeline in list(self._pipelines.items()):
+            if len(pipeline.vocab.strings) > self.max_strings:
+                del self._pipelines[lang]
 
     def _language(self, item: ItemIn) -> tuple[str, str]:
         if item.lang and is_supported(item.lang.lower()):

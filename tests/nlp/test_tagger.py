@@ -129,3 +129,16 @@ def test_many_items_keep_their_order_across_languages(tagger):
     results = list(tagger.tag_many(item(t, id=str(n)) for n, t in enumerate(texts)))
     assert [r.id for r in results] == ["0", "1", "2", "3"]
     assert [r.language for r in results] == ["ko", "en", "ja", "id"]
+
+
+def test_a_swollen_vocabulary_is_dropped_and_results_stay_the_same():
+    from nlp.tagger import Tagger
+
+    tagger = Tagger()
+    tagger.max_strings = 1  # every batch swells past this: the pipeline is rebuilt each time
+    texts = [f"Scam centre number {n} raided by police in Manila, officials said." for n in range(6)]
+    first = tagger.pipeline("en")
+    results = [tagger.tag(item(text, id=str(n))) for n, text in enumerate(texts)]
+    assert tagger.pipeline("en") is not first
+    assert {tuple(r.harm_areas) for r in results} == {("scams_fraud",)}
+    assert {tuple(r.jurisdictions) for r in results} == {("PH",)}
