@@ -20,8 +20,10 @@ Format groups (named in the YAML formats, renamed per format when compiled):
 says how to read them), ``era``/``eyear`` (Japanese era), ``roc`` (Republic of China year);
 ``n1``/``n2`` numeric day and month in either order; ``wd``/``wdmod`` a weekday and its modifier;
 ``rel`` a word relative to the publication date; ``chain`` a word relative to the previous date in
-the text; ``dmod`` and ``mrel`` a day with no month ("지난 1일", "今月1日"); ``yrel`` a year word
-("来年", "내년").
+the text; ``dmod`` and ``mrel`` a day with no month ("지난 1일", "今月1日"); ``bday`` a bare day
+with no word at all ("総務省は16日、", the news style for a day of the current month: the latest
+such day on or before publication, or the coming one when a future cue stands in its clause);
+``yrel`` a year word ("来年", "내년").
 
 Keys of ``dates.yaml``:
 
@@ -60,7 +62,7 @@ _PLACEHOLDERS = ("MONTH", "WEEKDAY", "REL", "CHAIN", "ERA", "DMOD", "MREL", "YRE
 _GATE_VOCAB = ("MONTH", "WEEKDAY", "REL", "CHAIN", "ERA", "DMOD", "MREL", "YREL", "WDMOD")
 _GROUPS = (
     *("day", "day2", "conn", "month", "mnum", "year", "era", "eyear", "roc", "n1", "n2"),
-    *("wd", "wdmod", "rel", "chain", "dmod", "mrel", "yrel"),
+    *("wd", "wdmod", "rel", "chain", "dmod", "mrel", "yrel", "bday"),
 )
 _GROUP_DEF = re.compile(r"\(\?P<([a-z0-9]+)>")
 _SQUEEZE = re.compile(r"[\s.]+")
@@ -425,6 +427,11 @@ class DateExtractor:
             if prev_date is None:
                 return [], True, False
             return [prev_date + dt.timedelta(days=self._chain[_norm(g["chain"])])], True, False
+        if "bday" in g:  # 総務省は16日、: a day of this month, or of the last one
+            if published is None:
+                return [], True, False
+            ahead = self._future_re.search(text, clause[0], clause[1]) is not None
+            return self._bare_day(int(g["bday"]), published, ahead), True, False
         if "day" not in g and "n1" not in g:
             if "wd" in g:
                 return self._weekday(text, raws[i], clause, published), True, False
@@ -539,6 +546,17 @@ class DateExtractor:
             except ValueError:
                 continue
         return out
+
+    @staticmethod
+    def _bare_day(day: int, published: dt.date, ahead: bool) -> list[dt.date]:
+        """A bare day of the month: in the month of publication when it is not past the
+        publication day, or when a future cue says it is still to come; else the month before."""
+        shift = 0 if day <= published.day or ahead else -1
+        months = published.year * 12 + published.month - 1 + shift
+        try:
+            return [dt.date(months // 12, months % 12 + 1, day)]
+        except ValueError:
+            return []
 
     def _weekday(self, text: str, raw: _Raw, clause: tuple[int, int], published: dt.date | None) -> list[dt.date]:
         """A lone weekday: the latest such day on or before publication, or the next one after

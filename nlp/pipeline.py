@@ -42,8 +42,9 @@ def build_pipeline(lang: str, data_dir: Path, taxonomy_path: Path) -> Language:
         pipeline.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
     # Each new word's lexeme computes every lexical attribute (shape, stop word, like_num...)
     # in Python; the components read only the text and its lower case (and spaCy the language).
-    getters = pipeline.vocab.lex_attr_getters
-    pipeline.vocab.lex_attr_getters = {attr: getters[attr] for attr in (LANG, LOWER) if attr in getters}
+    vocab = pipeline.vocab
+    getters = vocab.lex_attr_getters  # type: ignore[attr-defined]  # public in Vocab, absent from its stub
+    vocab.lex_attr_getters = {attr: getters[attr] for attr in (LANG, LOWER) if attr in getters}  # type: ignore[attr-defined]
     data = {"data_dir": str(data_dir)}
     pipeline.add_pipe("radar_terms", config={**data, "taxonomy": str(taxonomy_path)})
     pipeline.add_pipe("radar_harm_areas", config=data)
