@@ -119,9 +119,10 @@ def _normal(name: str) -> str:
 
 
 def _stakeholder_counts(gold: list[str], predicted: list[Stakeholder]):
-    """Alias-tolerant counts: a predicted stakeholder is right when any of its names is a gold
-    string; gold strings that name the same predicted stakeholder count once."""
-    forms = [{_normal(s.name), *(_normal(m) for m in s.mentions)} for s in predicted]
+    """Alias-tolerant counts: a predicted stakeholder is right when any of its names (canonical,
+    as mentioned, or a known alias) is a gold string; gold strings that name the same predicted
+    stakeholder count once."""
+    forms = [{_normal(s.name), *(_normal(m) for m in (*s.mentions, *s.aliases))} for s in predicted]
     matched_predictions: set[int] = set()
     unmatched_gold = []
     for string in gold:

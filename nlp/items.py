@@ -76,7 +76,8 @@ class Stakeholder:
     name: str
     kind: str
     jurisdiction: str | None
-    mentions: tuple[str, ...]
+    mentions: tuple[str, ...]  # the surface forms in this item
+    aliases: tuple[str, ...] = ()  # every other name it goes by, in every script
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class TaggedItem:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["stakeholders"] = [{**asdict(s), "mentions": list(s.mentions)} for s in self.stakeholders]
+        out["stakeholders"] = [
+            {**asdict(s), "mentions": list(s.mentions), "aliases": list(s.aliases)} for s in self.stakeholders
+        ]
         out["dates"] = [{"date": d.date.isoformat(), "kind": d.kind, "text": d.text} for d in self.dates]
         return out

@@ -208,7 +208,7 @@ class StakeholderFinder:
             surface = _POSSESSOR.sub("", match.text)
             if surface not in mentions:
                 mentions = (*mentions, surface)
-            by_name[entity.name] = Stakeholder(entity.name, entity.kind, entity.jurisdiction, mentions)
+            by_name[entity.name] = Stakeholder(entity.name, entity.kind, entity.jurisdiction, mentions, entity.aliases)
         if self.rules is not None:
             # Titles are often in Title Case, where every word looks like a name: read the body only.
             # People first: an office followed by a name ("Minister for Communications Michelle
