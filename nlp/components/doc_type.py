@@ -48,6 +48,7 @@ class DocTypeClassifier:
             return DocTypeResult("news", {}, ["source kind: news"])
         scores: dict[str, float] = defaultdict(float)
         evidence: dict[str, list[str]] = defaultdict(list)
+        strongest: dict[str, float] = defaultdict(float)
         seen: set[tuple[str, str]] = set()
         for match in matches:
             if match.term.field != "doc_type":
@@ -56,10 +57,13 @@ class DocTypeClassifier:
             if key in seen:
                 continue
             seen.add(key)
-            factor = self.title_factor if match.in_title else 1.0
+            # A title's strong cue ("fined", "consultation") says what the item is; a weak one
+            # ("must") says no more there than anywhere.
+            factor = self.title_factor if match.in_title and match.term.weight >= 2 else 1.0
             scores[match.term.label] += match.term.weight * factor
+            strongest[match.term.label] = max(strongest[match.term.label], match.term.weight)
             evidence[match.term.label].append(match.text)
-        best = max(scores, key=lambda label: scores[label], default=None)
+        best = max(scores, key=lambda label: (scores[label], strongest[label]), default=None)
         if best is None or scores[best] <= 0:
             return DocTypeResult(self.default, dict(scores), [])
         return DocTypeResult(best, {k: round(v, 2) for k, v in scores.items()}, evidence[best])
