@@ -201,6 +201,21 @@ def test_japanese_era() -> None:
     assert pairs("ja", text) == [(D(2025, 4, 30), "event"), (D(2025, 4, 1), "commencement")]
 
 
+def test_japanese_bare_day() -> None:
+    # news style: "総務省は16日、" is a day of the month of publication, or of the month before
+    assert pairs("ja", "総務省は16日、LINEヤフーに行政指導を行った。", D(2024, 4, 16)) == [(D(2024, 4, 16), "event")]
+    assert pairs("ja", "改正刑法が7日、施行された。", D(2022, 7, 7)) == [(D(2022, 7, 7), "commencement")]
+    assert pairs("ja", "韓国国会は26日の本会議で改正案を可決した。", D(2024, 10, 2)) == [(D(2024, 9, 26), "event")]
+    assert pairs("ja", "同委員会は20日に会合を開く予定だ。", D(2024, 4, 16)) == [(D(2024, 4, 20), "event")]
+    # the day a minister spoke is metadata
+    assert pairs("ja", "松本総務相は16日の記者会見で「遺憾だ」と述べた。", D(2024, 4, 16)) == []
+    # counts of days are not dates
+    counts = ("30日未満の拘留", "7日以内に報告する", "90日間の業務停止", "3日後に公表", "約30日")
+    counts += ("1日当たり2時間", "1日も早く", "3日に1回", "1日の利用時間", "G7日本")
+    for text in counts:
+        assert pairs("ja", text, D(2024, 4, 16)) == [], text
+
+
 def test_korean_day_only() -> None:
     assert pairs("ko", "개정 공직선거법이 2024년 1월 29일부터 시행됐다.") == [(D(2024, 1, 29), "commencement")]
     assert pairs("ko", "방통위는 지난 1일 과징금을 부과했다.", D(2025, 10, 29)) == [(D(2025, 10, 1), "event")]
@@ -216,6 +231,21 @@ def test_chinese() -> None:
     assert pairs("zh", "本办法自2025年1月1日起施行。") == [(D(2025, 1, 1), "commencement")]
     assert pairs("zh", "平台须于12月31日前完成备案。", D(2025, 11, 1)) == [(D(2025, 12, 31), "deadline")]
     assert pairs("zh", "修正條文於民國113年5月1日公布。") == [(D(2024, 5, 1), "published")]
+
+
+def test_chinese_weekdays() -> None:
+    assert pairs("zh", "网信办周二宣布封锁该应用。") == [(D(2025, 10, 28), "event")]
+    # recurring weekdays, lists and spans of weekdays are not dates
+    assert pairs("zh", "仅可在周五、周六、周日和法定节假日提供服务。") == []
+    assert pairs("zh", "服务时间为周一至周五。") == []
+    assert pairs("zh", "每周五晚上") == []
+
+
+def test_vietnamese_time_of_day_without_year() -> None:
+    text = "Chiều 26/6, Quốc hội đã biểu quyết thông qua Luật Bảo vệ dữ liệu cá nhân."
+    assert pairs("vi", text, D(2025, 6, 26)) == [(D(2025, 6, 26), "event")]
+    assert pairs("vi", "Sáng 3-7, Bộ Công an tổ chức họp báo.", D(2025, 7, 4)) == [(D(2025, 7, 3), "event")]
+    assert pairs("vi", "Khoảng 1/3 dân số dùng mạng xã hội.", D(2025, 7, 4)) == []
 
 
 def test_tagalog() -> None:
