@@ -6,7 +6,9 @@ Each line of tests/nlp/golden/<lang>.jsonl is
                 "dates": [{"date", "kind"}], "stakeholders_include": [names]},
      "why": "what the item checks"}
 labelled by the rules of shared/eval/README.md. An expectation is never bent to fit the
-tagger: a failing item points at data (cues, gazetteer, date rules) to fix.
+tagger: a failing item points at data (cues, gazetteer, date rules) to fix. An item the
+tagger is known to get wrong, for a reason data cannot fix, says why in "known_gap"; it is
+then a strict expected failure, so fixing it makes the test say the note can go.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def test_every_language_has_a_golden_file():
 def test_golden_line_is_well_formed(case):
     filename, number, obj = case
     where = f"{filename}:{number}"
-    assert set(obj) == {"item", "expect", "why"}, where
+    assert {"item", "expect", "why"} <= set(obj) <= {"item", "expect", "why", "known_gap"}, where
     item, expect = obj["item"], obj["expect"]
     ItemIn.from_json(item)  # raises on a malformed item
     assert set(expect) == EXPECT_KEYS, where
@@ -78,8 +80,10 @@ def _relevant(tags: dict) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
-def test_golden_item_is_tagged_as_labelled(tagger, case):
+def test_golden_item_is_tagged_as_labelled(tagger, case, request):
     filename, _, obj = case
+    if "known_gap" in obj:
+        request.applymarker(pytest.mark.xfail(reason=obj["known_gap"], strict=True))
     item, expect = obj["item"], obj["expect"]
     tags = tagger.tag(ItemIn.from_json(item)).to_json()
 
