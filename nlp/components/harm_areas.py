@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components.terms import MATCHES, TITLE_END, Term, TermMatch, doc_text
+from nlp.phrases import alternation
 from nlp.resources import load_context_cues
 
 HARM_AREAS = "radar.harm_areas"
@@ -58,8 +59,8 @@ class HarmAreaScorer:
         block_before: Sequence[str] = (),
         block_after: Sequence[str] = (),
     ):
-        self.block_before = re.compile(_alternation(block_before, end=True)) if block_before else None
-        self.block_after = re.compile(_alternation(block_after)) if block_after else None
+        self.block_before = re.compile(f"{alternation(block_before)}$")
+        self.block_after = re.compile(alternation(block_after))
         self.threshold = threshold
         self.relative_threshold = relative_threshold
         self.platform_share = PLATFORM_SHARE
@@ -81,9 +82,7 @@ class HarmAreaScorer:
                 continue
             before = text[max(0, match.start - BLOCK_WINDOW) : match.start].lower()
             after = text[match.end : match.end + BLOCK_WINDOW].lower()
-            hit = (self.block_before and self.block_before.search(before)) or (
-                self.block_after and self.block_after.match(after)
-            )
+            hit = self.block_before.search(before) or self.block_after.match(after)
             if hit:
                 before_name = hit.re is self.block_before
                 phrase = f"{hit.group().strip()} {match.text}" if before_name else f"{match.text}{hit.group()}"
@@ -134,11 +133,6 @@ class HarmAreaScorer:
             scores={label: round(s, 2) for label, s in scores.items()},
             evidence={label: evidence[label] for label in labels},
         )
-
-
-def _alternation(phrases: Sequence[str], end: bool = False) -> str:
-    body = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
-    return f"(?:{body})$" if end else f"(?:{body})"
 
 
 def _listed(text: str, matches: list[TermMatch]) -> set[int]:

@@ -18,7 +18,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import ITEM, MATCHES, TermMatch, doc_text
+from nlp.components.terms import ITEM, MATCHES, TITLE_END, TermMatch, doc_text
+from nlp.phrases import alternation
 from nlp.resources import load_context_cues
 
 JURISDICTIONS = "radar.jurisdictions"
@@ -28,6 +29,10 @@ KIND_WEIGHTS = {
     "agency": 3.0, "law": 3.0, "party": 2.0, "person": 2.0, "intergovernmental": 2.0,
     "country": 2.0, "region": 2.0, "city": 2.0, "ngo": 1.0, "company": 1.0, "media": 1.0,
 }  # fmt: skip
+ACTING_BODY_WEIGHT = 3.0
+TITLE_FACTOR = 2.0
+OPENING_CHARS = 300
+OPENING_FACTOR = 1.3
 PASSING_FACTOR = 0.25
 WINDOW = 40
 
@@ -44,80 +49,91 @@ class JurisdictionResult:
 
 class JurisdictionResolver:
     def __init__(self, passing_before: list[str], passing_after: list[str], companion_ratio: float):
-        self.passing_before = _any_of(passing_before)
-        self.passing_after = _any_of(passing_after)
+        self.passing_before = re.compile(alternation(passing_before))
+        self.passing_after = re.compile(alternation(passing_after))
         self.companion_ratio = companion_ratio
 
     def __call__(self, doc: Doc) -> Doc:
         item = doc.user_data.get(ITEM)
         doc.user_data[JURISDICTIONS] = self.resolve(
-            doc_text(doc), doc.user_data.get(MATCHES, []), getattr(item, "source_kind", None)
+            doc_text(doc),
+            doc.user_data.get(MATCHES, []),
+            doc.user_data.get(TITLE_END, 0),
+            getattr(item, "source_kind", None),
         )
         return doc
 
-    def resolve(self, text: str, matches: list[TermMatch], source_kind: str | None) -> JurisdictionResult:
-        located = [m for m in matches if m.term.field == "entity" and m.term.entity is not None]
-        scores: dict[str, float] = defaultdict(float)
-        evidence: dict[str, list[str]] = defaultdict(list)
-        mentions: dict[str, int] = defaultdict(int)
+    def resolve(
+        self, text: str, matches: list[TermMatch], title_end: int, source_kind: str | None
+    ) -> JurisdictionResult:
         folded = text.lower()
-        body_start = next((m.start for m in located if not m.in_title), 0)
         by_span: dict[tuple[int, int], list[TermMatch]] = defaultdict(list)
-        for match in located:
-            by_span[(match.start, match.end)].append(match)
-        ambiguous: list[tuple[tuple[int, int], list[str], list[TermMatch]]] = []
+        for match in matches:
+            if match.term.field == "entity" and match.term.entity is not None:
+                by_span[(match.start, match.end)].append(match)
+        tally = _Tally()
+        ambiguous: list[tuple[tuple[int, int], list[str], TermMatch]] = []
         for span, span_matches in by_span.items():
             codes = _candidates(span_matches)
             if len(codes) == 1:
-                self._vote(span_matches[0], codes[0], folded, body_start, scores, evidence, mentions)
+                tally.add(codes[0], self._weight(span_matches[0], folded, title_end), span_matches[0].text)
             elif codes:
-                ambiguous.append((span, codes, span_matches))
+                ambiguous.append((span, codes, span_matches[0]))
         chosen: dict[tuple[int, int], str] = {}
-        for span, codes, span_matches in ambiguous:
+        for span, codes, match in ambiguous:
             # Punjab with Lahore is PK, an "Information Commissioner" in an Australian item is
             # Australia's: the candidate the rest of the item supports wins.
-            chosen[span] = max(codes, key=lambda code: (scores.get(code, 0.0), -codes.index(code)))
-            self._vote(span_matches[0], chosen[span], folded, body_start, scores, evidence, mentions)
+            chosen[span] = max(codes, key=lambda code: (tally.scores.get(code, 0.0), -codes.index(code)))
+            tally.add(chosen[span], self._weight(match, folded, title_end), match.text)
+        scores = tally.scores
         ranked = sorted(scores, key=lambda code: -scores[code])
-        about: list[str] = []
-        if ranked and scores[ranked[0]] > 0:
-            top = scores[ranked[0]]
-            about = [code for code in ranked if scores[code] >= self.companion_ratio * top]
+        about = [code for code in ranked if scores[code] >= self.companion_ratio * scores[ranked[0]]]
         if source_kind == "industry" and not any(
-            KIND_WEIGHTS.get(m.term.entity.kind, 0) >= 3
-            for m in located
+            KIND_WEIGHTS.get(m.term.entity.kind, 0) >= ACTING_BODY_WEIGHT
+            for span_matches in by_span.values()
+            for m in span_matches
             if m.term.entity and m.term.entity.jurisdiction
         ):
             about = ["GLOBAL"]  # a company's own policy applies wherever it operates
-        mentioned = [code for code in ranked if code not in about]
         return JurisdictionResult(
             about=about,
-            mentioned=mentioned,
+            mentioned=[code for code in ranked if code not in about],
             scores={code: round(scores[code], 2) for code in ranked},
-            evidence=dict(evidence),
+            evidence=dict(tally.evidence),
             chosen=chosen,
         )
 
-    def _vote(self, match, code, folded, body_start, scores, evidence, mentions) -> None:
-        entity = match.term.entity
-        weight = KIND_WEIGHTS.get(entity.kind, 1.0)
+    def _weight(self, match: TermMatch, folded: str, title_end: int) -> float:
+        """One mention's vote: by what it names, where it stands, and how it is framed."""
+        assert match.term.entity is not None
+        weight = KIND_WEIGHTS.get(match.term.entity.kind, 1.0)
         if match.in_title:
-            weight *= 2.0
-        elif match.start - body_start < 300:
-            weight *= 1.3
+            weight *= TITLE_FACTOR
+        elif match.start - title_end < OPENING_CHARS:
+            weight *= OPENING_FACTOR
         if self._is_passing(folded, match):
             weight *= PASSING_FACTOR
-        # The first mention counts in full, later ones less and less.
-        weight /= 1 + mentions[code]
-        mentions[code] += 1
-        scores[code] += weight
-        if match.text not in evidence[code]:
-            evidence[code].append(match.text)
+        return weight
 
     def _is_passing(self, folded: str, match: TermMatch) -> bool:
         before = folded[max(0, match.start - WINDOW) : match.start]
         after = folded[match.end : match.end + 16]
         return bool(self.passing_before.search(before) or self.passing_after.match(after))
+
+
+@dataclass
+class _Tally:
+    """Votes per jurisdiction: the first mention counts in full, later ones less and less."""
+
+    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    evidence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    mentions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, code: str, weight: float, surface: str) -> None:
+        self.scores[code] += weight / (1 + self.mentions[code])
+        self.mentions[code] += 1
+        if surface not in self.evidence[code]:
+            self.evidence[code].append(surface)
 
 
 def _candidates(span_matches: list[TermMatch]) -> list[str]:
@@ -130,12 +146,6 @@ def _candidates(span_matches: list[TermMatch]) -> list[str]:
             if code not in codes:
                 codes.append(code)
     return codes
-
-
-def _any_of(phrases: list[str]) -> re.Pattern[str]:
-    if not phrases:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)))
 
 
 @Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.9})

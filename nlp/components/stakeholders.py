@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from nlp.components.jurisdictions import JURISDICTIONS
 from nlp.components.terms import MATCHES, TITLE_END, TermMatch, doc_text
 from nlp.items import Stakeholder
+from nlp.phrases import alternation
 from nlp.resources import load_yaml
 
 STAKEHOLDERS = "radar.stakeholders"
@@ -32,10 +33,6 @@ _ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _POSSESSOR = re.compile(r"^\S+(?:\s\S+)?['’]s\s+(?=\S)")
 _CONJUNCTION = re.compile(r"\s+(?:and|&)\s+")
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -56,9 +53,9 @@ class StakeholderRules:
         if not path.exists():
             return None
         raw = load_yaml(path)
-        titles = _alternation(raw["titles"])
-        speech = _alternation(raw["speech"])
-        roles = _alternation(raw["roles_after"])
+        titles = alternation(raw["titles"])
+        speech = alternation(raw["speech"])
+        roles = alternation(raw["roles_after"])
         return cls(
             title_before=re.compile(rf"\b(?:{titles})\s+$"),
             speech_before=re.compile(rf"\b(?:{speech})\s+$"),
