@@ -1,4 +1,4 @@
-"""The `radar_dates` component: key dates with their kind (see nlp/dates.py)."""
+"""The `radar_dates` component: key dates with their kind (see nlp/dates/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Key-date extraction (nlp/dates.py) with the real data files in nlp/data."""
+"""Key-date extraction (nlp/dates/) with the real data files in nlp/data."""
 
 from __future__ import annotations
 
