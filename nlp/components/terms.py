@@ -77,8 +77,9 @@ class TermMatcher:
 
     def _key(self, nlp: Language, name: str, term: Term) -> str:
         key = f"radar:{name}"
-        if term not in self.terms[nlp.vocab.strings.add(key)]:
-            self.terms[nlp.vocab.strings.add(key)].append(term)
+        terms = self.terms[nlp.vocab.strings.add(key)]
+        if term not in terms:
+            terms.append(term)
         return key
 
     def _cue_key(self, nlp: Language, field: str, cue: Cue) -> str:
