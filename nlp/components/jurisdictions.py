@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.components.terms import ITEM, MATCHES, TITLE_END, TermMatch, doc_text
 from nlp.phrases import alternation
-from nlp.resources import load_context_cues
+from nlp.resources import load_context_cues, load_yaml
 
 JURISDICTIONS = "radar.jurisdictions"
 
@@ -48,7 +48,16 @@ class JurisdictionResult:
 
 
 class JurisdictionResolver:
-    def __init__(self, passing_before: list[str], passing_after: list[str], companion_ratio: float):
+    def __init__(
+        self,
+        passing_before: list[str],
+        passing_after: list[str],
+        companion_ratio: float,
+        lang: str = "",
+        home_jurisdiction: str | None = None,
+    ):
+        self.lang = lang
+        self.home_jurisdiction = home_jurisdiction
         self.passing_before = re.compile(alternation(passing_before))
         self.passing_after = re.compile(alternation(passing_after))
         self.companion_ratio = companion_ratio
@@ -88,13 +97,17 @@ class JurisdictionResolver:
         scores = tally.scores
         ranked = sorted(scores, key=lambda code: -scores[code])
         about = [code for code in ranked if scores[code] >= self.companion_ratio * scores[ranked[0]]]
-        if source_kind == "industry" and not any(
-            KIND_WEIGHTS.get(m.term.entity.kind, 0) >= ACTING_BODY_WEIGHT
-            for span_matches in by_span.values()
-            for m in span_matches
-            if m.term.entity and m.term.entity.jurisdiction
+        entities = [m.term.entity for span_matches in by_span.values() for m in span_matches if m.term.entity]
+        if (
+            source_kind == "industry"
+            and any(e.kind == "platform" for e in entities)
+            and not any(e.jurisdiction and KIND_WEIGHTS.get(e.kind, 0) >= ACTING_BODY_WEIGHT for e in entities)
         ):
-            about = ["GLOBAL"]  # a company's own policy applies wherever it operates
+            about = ["GLOBAL"]  # a platform's own policy applies wherever it operates
+        if not about and self.home_jurisdiction:
+            # Nothing named a place: a Thai or Korean item with no place in it is, by and large, local news.
+            about = [self.home_jurisdiction]
+            tally.evidence[self.home_jurisdiction].append(f"written in {self.lang}")
         return JurisdictionResult(
             about=about,
             mentioned=[code for code in ranked if code not in about],
@@ -150,5 +163,9 @@ def _candidates(span_matches: list[TermMatch]) -> list[str]:
 
 @Language.factory("radar_jurisdictions", default_config={"data_dir": None, "companion_ratio": 0.9})
 def make_jurisdiction_resolver(nlp: Language, name: str, data_dir: str, companion_ratio: float) -> JurisdictionResolver:
-    cues = load_context_cues(Path(data_dir), str(nlp.lang))
-    return JurisdictionResolver(cues.get("passing_before", []), cues.get("passing_after", []), companion_ratio)
+    lang = str(nlp.lang)
+    cues = load_context_cues(Path(data_dir), lang)
+    homes = load_yaml(Path(data_dir) / "languages.yaml").get("home_jurisdictions", {})
+    return JurisdictionResolver(
+        cues.get("passing_before", []), cues.get("passing_after", []), companion_ratio, lang, homes.get(lang)
+    )
