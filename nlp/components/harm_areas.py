@@ -96,7 +96,8 @@ class HarmAreaScorer:
         seen: Counter[tuple[str, str]] = Counter()
         prominent: set[str] = set()
         harm_matches = [m for m in matches if m.term.field == "harm"]
-        harm_matches += self._blocked_services(text, matches)
+        blocked = self._blocked_services(text, matches)
+        harm_matches += blocked
         listed = _listed(text, harm_matches)
         if listed:
             scores[LIST_BONUS_LABEL] += LIST_BONUS
@@ -124,7 +125,8 @@ class HarmAreaScorer:
             (s, label)
             for label, s in scores.items()
             if s >= floor
-            and (label != LIST_BONUS_LABEL or s >= self.platform_share * top)
+            # A whole service blocked is platform regulation whatever else the item is about.
+            and (label != LIST_BONUS_LABEL or s >= self.platform_share * top or bool(blocked))
             and (label in prominent or len({e.lower() for e in evidence[label]}) >= 2)
         )
         labels = [label for _, label in reversed(ranked)][: self.max_labels]
@@ -136,7 +138,7 @@ class HarmAreaScorer:
 
 
 def _listed(text: str, matches: list[TermMatch]) -> set[int]:
-    """The ids of matches that stand in an enumeration of three or more harm areas."""
+    """The ids of matches that stand in an enumeration of three or more harms, of two areas or more."""
     positive = sorted((m for m in matches if m.term.weight > 0), key=lambda m: m.start)
     listed: set[int] = set()
     run: list[TermMatch] = []
@@ -146,7 +148,7 @@ def _listed(text: str, matches: list[TermMatch]) -> set[int]:
             if len(gap) <= 30 and _LIST_GAP.match(gap):
                 run.append(match)
                 continue
-        if len({m.term.label for m in run}) >= 3:
+        if len(run) >= 3 and len({m.term.label for m in run}) >= 2:
             listed.update(id(m) for m in run)
         run = [match] if match is not None else []
     return listed
