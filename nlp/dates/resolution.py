@@ -175,11 +175,14 @@ def _bare_day(day: int, published: dt.date, ahead: bool) -> list[dt.date]:
         return []
 
 
+WEEKDAY_CUE_REACH = 40
+
+
 def _weekday(
     rules: DateRules, text: str, raw: RawMatch, clause: tuple[int, int], published: dt.date | None
 ) -> list[dt.date]:
     """A lone weekday: the latest such day on or before publication, or the next one after
-    it when a lead word, a modifier or a future cue in the clause points forward."""
+    it when a lead word, a modifier or a future cue just before it points forward."""
     g = raw.groups
     wd = rules.weekdays.get(lookup_key(g["wd"]))
     if wd is None or published is None:
@@ -192,7 +195,10 @@ def _weekday(
     elif rules.weekday_needs_lead:  # "Minggu ini" is "this week", "Sunday Times" a paper
         return []
     if direction in (None, "none"):
-        direction = "future" if rules.future_re.search(text, clause[0], clause[1]) else "past"
+        # Only a future cue just before the weekday turns it forward ("will meet on Tuesday",
+        # "from Monday"): one elsewhere in the sentence is as often about something else.
+        window = max(clause[0], raw.start - WEEKDAY_CUE_REACH)
+        direction = "future" if rules.future_re.search(text, window, raw.start) else "past"
     if direction == "future":
         return [published + dt.timedelta(days=(wd - published.weekday()) % 7 or 7)]
     back = (published.weekday() - wd) % 7
