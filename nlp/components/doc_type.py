@@ -1,7 +1,8 @@
 """The `radar_doc_type` component: what kind of document an item is.
 
 A news source's item is `news` unless it is an opinion piece (`statement`). Otherwise the
-doc-type cues vote, title cues counting double; with no cue, an official item is a `statement`.
+doc-type cues vote, title cues counting double, on top of what the kind of source usually
+publishes (`doc_type_priors.yaml`); with no cue, an official item is a `statement`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components.terms import ITEM, MATCHES, TermMatch, doc_text
-from nlp.resources import load_context_cues
+from nlp.resources import load_context_cues, load_yaml
 
 DOC_TYPE = "radar.doc_type"
 OPENING_CHARS = 200
@@ -28,8 +29,15 @@ class DocTypeResult:
 
 
 class DocTypeClassifier:
-    def __init__(self, opinion_cues: list[str], title_factor: float, default: str):
+    def __init__(
+        self,
+        opinion_cues: list[str],
+        title_factor: float,
+        default: str,
+        priors: dict[str, dict[str, float]] | None = None,
+    ):
         self.opinion_cues = tuple(opinion_cues)
+        self.priors = priors or {}
         self.title_factor = title_factor
         self.default = default
 
@@ -50,6 +58,9 @@ class DocTypeClassifier:
         evidence: dict[str, list[str]] = defaultdict(list)
         strongest: dict[str, float] = defaultdict(float)
         seen: set[tuple[str, str]] = set()
+        for label, prior in self.priors.get(source_kind or "", {}).items():
+            scores[label] += prior
+            evidence[label].append(f"source kind: {source_kind}")
         for match in matches:
             if match.term.field != "doc_type":
                 continue
@@ -74,4 +85,5 @@ def make_doc_type_classifier(
     nlp: Language, name: str, data_dir: str, title_factor: float, default: str
 ) -> DocTypeClassifier:
     cues = load_context_cues(Path(data_dir), str(nlp.lang))
-    return DocTypeClassifier(cues.get("opinion", []), title_factor, default)
+    priors = load_yaml(Path(data_dir) / "doc_type_priors.yaml")
+    return DocTypeClassifier(cues.get("opinion", []), title_factor, default, priors)
