@@ -31,7 +31,7 @@ def write_data_dir(
     shipped taxonomy, language profiles, context words and date rules."""
     data = root / "data"
     (data / "gazetteer").mkdir(parents=True)
-    for name in ("taxonomy.yaml", "languages.yaml"):
+    for name in ("taxonomy.yaml", "languages.yaml", "doc_type_priors.yaml"):
         shutil.copy(DEFAULT_DATA_DIR / name, data / name)
     for lang_dir in DEFAULT_DATA_DIR.iterdir():
         if lang_dir.is_dir() and lang_dir.name != "gazetteer":
