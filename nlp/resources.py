@@ -159,10 +159,26 @@ def load_cues(data_dir: Path, lang: str, filename: str, labels: frozenset[str]) 
     return tuple(cues)
 
 
+class WordsLoader(yaml.SafeLoader):
+    """A safe YAML loader that keeps on/off/yes/no as words: in YAML 1.1 they are booleans,
+    and the data files list words such as "on", "On" and "No"."""
+
+
+WordsLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+WordsLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 @cache
 def load_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
-        loaded = yaml.safe_load(handle)
+        loaded = yaml.load(handle, Loader=WordsLoader)
+    if loaded is None:
+        return {}
     if not isinstance(loaded, dict):
         raise DataError(f"{path}: expected a mapping at the top level")
     return loaded

@@ -27,16 +27,19 @@ STAKEHOLDERS = "radar.stakeholders"
 _NAME_RUN = re.compile(
     r"[A-Z][\w'’-]*(?:\s+(?:(?:van|de|der|bin|binti|al|da|dos|la|von)\s+)?[A-Z][\w'’-]*)*(?:\s+Jr\.)?"
 )
-_CONNECTOR = r"(?:of|for|and|on|the|from|against|in|to|&)"
-_CAPWORD = r"[A-Z][\w'’&.-]*"
-_ORG_RUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECTOR}\s+)*{_CAPWORD})*")
+# A capitalised word; a dot only inside it ("U.S"), so a run stops at the end of a sentence.
+_CAPWORD = r"[A-Z][\w'’&-]*(?:\.[A-Za-z][\w'’&-]*)*"
+ENGLISH_CONNECTORS = ("of", "for", "and", "on", "the", "from", "against", "in", "to", "&")
+ENGLISH_CONJUNCTIONS = ("and", "&")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _POSSESSOR = re.compile(r"^\S+(?:\s\S+)?['’]s\s+(?=\S)")
-_CONJUNCTION = re.compile(r"\s+(?:and|&)\s+")
 
 
 @dataclass(frozen=True)
 class StakeholderRules:
+    org_run: re.Pattern[str]
+    connector: re.Pattern[str]
+    conjunction: re.Pattern[str]
     title_before: re.Pattern[str]
     speech_before: re.Pattern[str]
     speech_after: re.Pattern[str]
@@ -56,7 +59,13 @@ class StakeholderRules:
         titles = alternation(raw["titles"])
         speech = alternation(raw["speech"])
         roles = alternation(raw["roles_after"])
+        # Lower-case words that may stand inside a body's name: "Ministry of Law", "Kementerian
+        # Komunikasi dan Digital".
+        connector = alternation(raw.get("connectors", ENGLISH_CONNECTORS))
         return cls(
+            org_run=re.compile(rf"{_CAPWORD}(?:\s+(?:{connector}\s+)*{_CAPWORD})*"),
+            connector=re.compile(connector),
+            conjunction=re.compile(rf"\s+{alternation(raw.get('conjunctions', ENGLISH_CONJUNCTIONS))}\s+"),
             title_before=re.compile(rf"\b(?:{titles})\s+$"),
             speech_before=re.compile(rf"\b(?:{speech})\s+$"),
             speech_after=re.compile(rf"\s+(?:{speech})\b"),
@@ -100,7 +109,7 @@ class StakeholderRules:
 
     def organisations(self, text: str, offset: int) -> list[tuple[int, int, str]]:
         found = []
-        for match in _ORG_RUN.finditer(text, offset):
+        for match in self.org_run.finditer(text, offset):
             for part, start in _split_possessive(match.group(), match.start()):
                 for piece, piece_start in self._split_conjunctions(part, start):
                     name_at = self._organisation(piece, piece_start)
@@ -113,7 +122,7 @@ class StakeholderRules:
         # Tourism" is one: a piece with no organisation word joins its neighbour.
         pieces: list[tuple[str, int]] = []
         position = 0
-        for conjunction in _CONJUNCTION.finditer(run):
+        for conjunction in self.conjunction.finditer(run):
             pieces.append((run[position : conjunction.start()], start + position))
             position = conjunction.end()
         pieces.append((run[position:], start + position))
@@ -138,11 +147,11 @@ class StakeholderRules:
     def _organisation(self, piece: str, start: int) -> tuple[int, int, str] | None:
         words = piece.split()
         while words and (
-            (words[0] in self.not_names and words[0] not in self.org_heads) or re.fullmatch(_CONNECTOR, words[0])
+            (words[0] in self.not_names and words[0] not in self.org_heads) or self.connector.fullmatch(words[0])
         ):
             start += len(words[0]) + 1
             words = words[1:]
-        while words and re.fullmatch(_CONNECTOR, words[-1]):
+        while words and self.connector.fullmatch(words[-1]):
             words = words[:-1]
         if not 2 <= len(words) <= 9:
             return None

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from nlp.resources import load_yaml
 
 _PLACEHOLDERS = ("MONTH", "WEEKDAY", "REL", "CHAIN", "ERA", "DMOD", "MREL", "YREL", "WDMOD", "CONN", "TIME")
 _GATE_VOCAB = ("MONTH", "WEEKDAY", "REL", "CHAIN", "ERA", "DMOD", "MREL", "YREL", "WDMOD")
@@ -23,25 +23,7 @@ _GATE_LEN = 5  # letters of each vocabulary word checked by the scan's gate
 
 def read_rules(lang: str, data_dir: Path) -> dict[str, Any]:
     """The mapping in ``<data_dir>/<lang>/dates.yaml`` (empty when the file is empty)."""
-    path = Path(data_dir) / lang / "dates.yaml"
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_loader()) or {}  # a SafeLoader subclass
-
-
-def _loader() -> type[yaml.SafeLoader]:
-    """A safe YAML loader that keeps on/off/yes/no as strings (they are words here, not booleans)."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        ch: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
-        for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return Loader
+    return load_yaml(Path(data_dir) / lang / "dates.yaml")
 
 
 def lookup_key(text: str) -> str:
