@@ -1,0 +1,132 @@
+"""The store's tables (SQLAlchemy Core). The Alembic migrations create exactly these; a test checks it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    true,
+)
+from sqlalchemy.types import TypeDecorator
+
+ID_LENGTH = 64
+
+
+def _id_type() -> String:
+    # Byte order ("C") on PostgreSQL, as SQLite compares: "in id order" means the same on both.
+    return String(ID_LENGTH).with_variant(String(ID_LENGTH, collation="C"), "postgresql")
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime on every engine: naive input is taken as UTC, output is always aware.
+    (SQLite keeps no time zone, so it stores naive UTC.)"""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", _id_type(), primary_key=True),
+    Column("first_seen_at", UtcDateTime(), nullable=False),
+    # The item that started the story; its id is also the story's id.
+    Column("representative_item_id", _id_type(), nullable=False),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", _id_type(), primary_key=True),
+    Column("url", Text(), nullable=False),
+    Column("title", Text(), nullable=False),
+    Column("text", Text(), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("source", Text(), nullable=True),
+    Column("source_kind", String(32), nullable=True),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("fetched_at", UtcDateTime(), nullable=False),  # of the latest version
+    Column("first_fetched_at", UtcDateTime(), nullable=False),  # of the first version
+    Column("content_hash", String(128), nullable=False),
+    Column("harm_areas", JSON(), nullable=False),
+    Column("jurisdictions", JSON(), nullable=False),
+    Column("mentioned_jurisdictions", JSON(), nullable=False),
+    Column("doc_type", String(64), nullable=False),
+    Column("stakeholders", JSON(), nullable=False),
+    Column("dates", JSON(), nullable=False),
+    Column("evidence", JSON(), nullable=False),
+    Column("story_id", _id_type(), ForeignKey("stories.id"), nullable=False),
+    Column("version", Integer(), nullable=False),
+    # The outbox: set with every new or changed version, cleared once the search index has it.
+    Column("index_pending", Boolean(), nullable=False),
+    # MinHash of the latest version's shingles; NULL when too short to compare.
+    Column("minhash", LargeBinary(), nullable=True),
+    Index("ix_items_story_id", "story_id"),
+)
+# Only the few pending rows are indexed, so the outbox query stays cheap however large the store.
+# (Each engine's predicate is spelled as its queries spell `WHERE index_pending`, or SQLite skips it.)
+Index(
+    "ix_items_index_pending",
+    items.c.id,
+    sqlite_where=items.c.index_pending == true(),
+    postgresql_where=items.c.index_pending,
+)
+
+item_versions = Table(
+    "item_versions",
+    metadata,
+    Column("item_id", _id_type(), ForeignKey("items.id"), primary_key=True),
+    Column("version", Integer(), primary_key=True),
+    Column("fetched_at", UtcDateTime(), nullable=False),
+    Column("content_hash", String(128), nullable=False),
+    Column("title", Text(), nullable=False),
+    Column("text", Text(), nullable=False),
+    # The version's tags without their evidence: {"harm_areas": [...], "jurisdictions": [...], ...}
+    Column("tags", JSON(), nullable=False),
+)
+
+# LSH bands of each item's MinHash: items sharing a band are candidate near-duplicates.
+story_bands = Table(
+    "story_bands",
+    metadata,
+    Column("band", BigInteger(), primary_key=True),
+    Column("item_id", _id_type(), ForeignKey("items.id"), primary_key=True),
+    sqlite_with_rowid=False,
+)
