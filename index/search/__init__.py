@@ -1,0 +1,2 @@
+"""The search index: the query language, cross-language expansion, and the engines behind the
+`SearchEngine` Protocol (tantivy embedded, Elasticsearch when configured)."""

@@ -1,0 +1,338 @@
+"""The embedded search engine: tantivy, in a directory of the data dir.
+
+Layout: `<directory>/CURRENT` names the live generation, `<directory>/gen-*/` holds each one.
+`rebuild` fills a new generation beside the live one, points CURRENT at it (an atomic rename)
+and removes the old one; a process searching the old generation notices CURRENT changed on its
+next search and reopens, and on POSIX systems the files it still has open stay readable.
+
+One process at a time may write (tantivy holds a lock while a writer is open); any number may
+search. The writer is opened on the first change, so a process that only searches takes no lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import tantivy
+
+from index.records import FACET_FIELDS, QueryError, SearchHit, SearchQuery, SearchResult, StoredItem
+from index.search.cursor import decode_cursor, encode_cursor
+from index.search.expansion import Equivalents, is_character_token
+from index.search.query import Node, leaves, parse_query, validate_search
+from index.search.snippets import (
+    SNIPPET_CHARS,
+    byte_to_char_ranges,
+    highlighted_html,
+    plain_snippet,
+    prefix_snippet,
+)
+from index.search.tantivy_query import TantivyQueries, combine
+from index.search.tantivy_schema import (
+    EMPTY,
+    FACET_SLOTS,
+    as_utc,
+    build_schema,
+    facet_columns,
+    item_document,
+    register_analyzers,
+    split_fingerprint,
+)
+
+POINTER = "CURRENT"
+_BUCKETS = 5000  # more than the distinct values of any facet column, so every count is exact
+_SORT_KEY = re.compile(r"[0-9a-f]{14,}")
+_FINGERPRINT_BATCH = 10_000
+
+
+class TantivyEngine:
+    """A SearchEngine over a tantivy index in `directory` (created if missing)."""
+
+    def __init__(
+        self,
+        directory: Path,
+        equivalents: Equivalents | None = None,
+        writer_heap_bytes: int = 128_000_000,
+        writer_threads: int = 0,
+    ) -> None:
+        self.directory = Path(directory)
+        self.equivalents = equivalents
+        self.writer_heap_bytes = writer_heap_bytes
+        self.writer_threads = writer_threads
+        self.schema = build_schema()
+        self.queries = TantivyQueries(self.schema)
+        self._index: tantivy.Index | None = None
+        self._writer: tantivy.IndexWriter | None = None
+        self._generation: str | None = None
+        self._pointer_stamp: tuple[int, int] | None = None
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    def _pointer_state(self) -> tuple[int, int] | None:
+        try:
+            stat = (self.directory / POINTER).stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def _live(self) -> tantivy.Index:
+        """The live generation's index, reopened if another process swapped it."""
+        if self._index is not None and self._pointer_state() == self._pointer_stamp:
+            return self._index
+        self._drop_writer()
+        pointer = self.directory / POINTER
+        if not pointer.exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            generation = self._new_generation()
+            self._point_at(generation)
+        generation = pointer.read_text(encoding="utf-8").strip()
+        try:
+            index = tantivy.Index(self.schema, path=str(self.directory / generation), reuse=True)
+        except ValueError as error:
+            raise RuntimeError(
+                f"The search index in {self.directory / generation} cannot be opened ({error}); "
+                "it may have been built by another version: run `radar reindex`."
+            ) from error
+        register_analyzers(index)
+        self._index, self._generation = index, generation
+        self._pointer_stamp = self._pointer_state()
+        return index
+
+    def _new_generation(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"gen-{stamp}-{secrets.token_hex(3)}"
+        (self.directory / name).mkdir(parents=True)
+        return name
+
+    def _point_at(self, generation: str) -> None:
+        temporary = self.directory / f"{POINTER}.{secrets.token_hex(3)}.tmp"
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(generation + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.directory / POINTER)
+
+    def _writer_for(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = index.writer(self.writer_heap_bytes, self.writer_threads)
+        return self._writer
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    def close(self) -> None:
+        """Release the writer (discarding changes not committed) and the index."""
+        self._drop_writer()
+        self._index = None
+
+    # --- changes ----------------------------------------------------------------------
+
+    def add(self, items: Iterable[StoredItem]) -> None:
+        writer = self._writer_for(self._live())
+        for item in items:
+            writer.delete_documents_by_term("id", item.id)
+            writer.add_document(item_document(item))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        writer = self._writer_for(self._live())
+        for item_id in ids:
+            writer.delete_documents_by_term("id", item_id)
+
+    def commit(self) -> None:
+        index = self._live()
+        if self._writer is not None:
+            self._writer.commit()
+            index.reload()
+
+    def rebuild(self, items: Iterable[StoredItem]) -> int:
+        """Index `items` into a new generation, swap CURRENT to it, remove the others."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        generation = self._new_generation()
+        index = tantivy.Index(self.schema, path=str(self.directory / generation), reuse=False)
+        register_analyzers(index)
+        writer = index.writer(self.writer_heap_bytes, self.writer_threads)
+        count = 0
+        try:
+            for item in items:
+                writer.add_document(item_document(item))
+                count += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            shutil.rmtree(self.directory / generation, ignore_errors=True)
+            raise
+        self._drop_writer()
+        self._point_at(generation)
+        self._index = None
+        self._live()
+        for stale in self.directory.glob("gen-*"):
+            if stale.name != generation:
+                shutil.rmtree(stale, ignore_errors=True)
+        return count
+
+    # --- reading ----------------------------------------------------------------------
+
+    def fingerprints(self) -> Iterator[tuple[str, str]]:
+        """(id, content_hash) of every item, in id order (UTF-8 byte order), from one snapshot."""
+        index = self._live()
+        searcher = index.searcher()
+        query = tantivy.Query.all_query()
+        while True:
+            hits = searcher.search(
+                query, _FINGERPRINT_BATCH, count=False, order_by_field="fingerprint", order=tantivy.Order.Asc
+            ).hits
+            for key, _address in hits:
+                yield split_fingerprint(key)
+            if len(hits) < _FINGERPRINT_BATCH:
+                return
+            query = index.parse_query(f"fingerprint:>{hits[-1][0]}")
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        validate_search(query)
+        node = parse_query(query.text)
+        expanded: dict[str, tuple[str, ...]] = {}
+        if node is not None and self.equivalents is not None and query.expand:
+            node, expanded = self.equivalents.expand(node)
+        text_query = self.queries.compile(node) if node is not None else None
+        if node is not None and text_query is None:
+            raise QueryError(f"Nothing to search for in {query.text.strip()!r}: use words with letters or digits.")
+        base = combine(text_query, self.queries.filters(query))
+        position = decode_cursor(query)
+        index = self._live()
+        searcher = index.searcher()
+        fetch = query.limit + 1  # one more than the page, to know whether another page follows
+        if text_query is None or query.sort == "newest":
+            page_query = base
+            if position is not None:
+                if not isinstance(position, str) or not _SORT_KEY.fullmatch(position):
+                    raise QueryError("The cursor is not valid for this search; start again from the first page.")
+                after = index.parse_query(f"newest:<{position}")
+                page_query = tantivy.Query.boolean_query([(tantivy.Occur.Must, base), (tantivy.Occur.Must, after)])
+            found = searcher.search(page_query, fetch, count=False, order_by_field="newest")
+            ranked = [(0.0, address) for _key, address in found.hits]
+            next_position: str | int | None = found.hits[query.limit - 1][0] if len(found.hits) > query.limit else None
+        else:
+            if position is not None and not isinstance(position, int):
+                raise QueryError("The cursor is not valid for this search; start again from the first page.")
+            offset = position or 0
+            # No count here (the aggregations give the total), so tantivy can skip low scorers.
+            found = searcher.search(base, fetch, count=False, offset=offset)
+            ranked = [(float(score), address) for score, address in found.hits]
+            next_position = offset + query.limit if len(found.hits) > query.limit else None
+        hits = self._hits(searcher, text_query, node, ranked[: query.limit])
+        total, facets, histogram = self._aggregate(searcher, base)
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets=facets,
+            histogram=histogram,
+            next_cursor=encode_cursor(query, next_position) if next_position is not None else None,
+            expanded_terms=expanded,
+        )
+
+    def _hits(
+        self,
+        searcher: tantivy.Searcher,
+        text_query: tantivy.Query | None,
+        node: Node | None,
+        ranked: list[tuple[float, tantivy.DocAddress]],
+    ) -> tuple[SearchHit, ...]:
+        snippets = _Snippets(searcher, self.schema, text_query, node)
+        hits = []
+        for score, address in ranked:
+            document = searcher.doc(address)
+            published = document.get_first("published")
+            hits.append(
+                SearchHit(
+                    id=document.get_first("id") or "",
+                    title=document.get_first("title") or "",
+                    url=document.get_first("url") or "",
+                    published_at=as_utc(published) if published is not None else None,
+                    language=document.get_first("language") or "",
+                    jurisdictions=tuple(document.get_all("jurisdictions")),
+                    harm_areas=tuple(document.get_all("harm_areas")),
+                    doc_type=document.get_first("doc_type") or "",
+                    source=document.get_first("source"),
+                    source_kind=document.get_first("source_kind"),
+                    story_id=document.get_first("story_id") or "",
+                    snippet=snippets.of(document),
+                    score=score,
+                )
+            )
+        return tuple(hits)
+
+    def _aggregate(
+        self, searcher: tantivy.Searcher, base: tantivy.Query
+    ) -> tuple[int, dict[str, dict[str, int]], tuple[tuple[str, int], ...]]:
+        """The number of matches, facet counts and the monthly histogram, from one call to
+        tantivy's aggregations (every item has exactly one value, maybe EMPTY, in `language_1`)."""
+        request = {
+            column: {"terms": {"field": column, "size": _BUCKETS}}
+            for field in FACET_SLOTS
+            for column in facet_columns(field)
+        }
+        result = searcher.aggregate(base, request)
+        total = sum(bucket["doc_count"] for bucket in result["language_1"]["buckets"])
+        counts: dict[str, dict[str, int]] = {}
+        for field in FACET_SLOTS:
+            summed: dict[str, int] = {}
+            for column in facet_columns(field):
+                for bucket in result[column]["buckets"]:
+                    summed[bucket["key"]] = summed.get(bucket["key"], 0) + bucket["doc_count"]
+            summed.pop(EMPTY, None)
+            counts[field] = dict(sorted(summed.items(), key=lambda value_count: (-value_count[1], value_count[0])))
+        histogram = tuple(sorted(counts.pop("month").items()))
+        return total, {field: counts[field] for field in FACET_FIELDS}, histogram
+
+
+class _Snippets:
+    """Highlighted fragments of the text for a page of hits: exact matches first, else matches
+    after stemming, else the start of the text."""
+
+    def __init__(
+        self, searcher: tantivy.Searcher, schema: tantivy.Schema, text_query: tantivy.Query | None, node: Node | None
+    ) -> None:
+        self.searcher, self.schema, self.text_query = searcher, schema, text_query
+        self.generators: dict[str, tantivy.SnippetGenerator] = {}
+        # A lone CJK/Thai character is worth bolding only if the query searched for one.
+        terms = leaves(node) if node is not None else []
+        self.lone_characters = any(len(term.text) == 1 and is_character_token(term.text) for term in terms)
+        in_text = [term for term in terms if term.field in (None, "text")]
+        self.prefixes = [term.text for term in in_text if term.prefix]
+        # tantivy's generator highlights terms and phrases, not prefixes (regular expressions).
+        self.words = any(not term.prefix for term in in_text)
+
+    def _generator(self, field: str) -> tantivy.SnippetGenerator:
+        if field not in self.generators:
+            assert self.text_query is not None
+            generator = tantivy.SnippetGenerator.create(self.searcher, self.text_query, self.schema, field)
+            generator.set_max_num_chars(SNIPPET_CHARS)
+            self.generators[field] = generator
+        return self.generators[field]
+
+    def of(self, document: tantivy.Document) -> str:
+        text = document.get_first("text") or ""
+        if self.text_query is None:
+            return plain_snippet(text)
+        for field in ("text", "text_stem") if self.words else ():
+            # The stemmed field is not stored: hand the generator the stored text under its name.
+            source = document if field == "text" else tantivy.Document(text_stem=text)
+            snippet = self._generator(field).snippet_from_doc(source)
+            ranges = [(found.start, found.end) for found in snippet.highlighted()]
+            if ranges:
+                fragment = snippet.fragment()
+                html = highlighted_html(fragment, byte_to_char_ranges(fragment, ranges), self.lone_characters)
+                if "<b>" in html:
+                    return html
+        if self.prefixes:
+            return prefix_snippet(text, self.prefixes) or plain_snippet(text)
+        return plain_snippet(text)

@@ -1,0 +1,158 @@
+"""Compile the query tree and a search's filters into tantivy queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import tantivy
+
+from index.records import SearchQuery
+from index.search.expansion import is_character_token
+from index.search.query import TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
+from index.search.tantivy_schema import stemmed_analyzer, words_analyzer
+
+# Where each query-language keyword field is indexed (the others keep their name).
+_KEYWORD_INDEX_FIELDS = {"source": "source_key"}
+# A match in the title counts more than one in the text; a match only after stemming, less.
+_BOOSTS = {"title": 2.0, "text": 1.0, "title_stem": 0.6, "text_stem": 0.3}
+# SearchQuery filter attribute -> indexed keyword field.
+_FILTERS = {
+    "jurisdictions": "jurisdictions",
+    "harm_areas": "harm_areas",
+    "doc_types": "doc_type",
+    "sources": "source",
+    "source_kinds": "source_kind",
+    "languages": "language",
+    "stakeholders": "stakeholders",
+}
+_REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
+
+
+class TantivyQueries:
+    """Builds tantivy queries for one schema."""
+
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+        self.words = words_analyzer()
+        self.stemmed = stemmed_analyzer()
+
+    def compile(self, node: Node) -> tantivy.Query | None:
+        """The query for a tree; None if no part of it has a searchable token."""
+        if isinstance(node, Term):
+            return self._term(node)
+        if isinstance(node, Not):
+            negated = self.compile(node.child)
+            return None if negated is None else _all_but([negated])
+        if isinstance(node, Or):
+            compiled = [query for query in map(self.compile, node.children) if query is not None]
+            if not compiled:
+                return None
+            return compiled[0] if len(compiled) == 1 else _should(compiled)
+        musts: list[tantivy.Query] = []
+        must_nots: list[tantivy.Query] = []
+        for child in node.children:
+            if isinstance(child, Not):
+                excluded = self.compile(child.child)
+                if excluded is not None:
+                    must_nots.append(excluded)
+            elif (included := self.compile(child)) is not None:
+                musts.append(included)
+        if not musts and not must_nots:
+            return None
+        if not musts:
+            return _all_but(must_nots)
+        clauses = [(tantivy.Occur.Must, query) for query in musts]
+        clauses += [(tantivy.Occur.MustNot, query) for query in must_nots]
+        return tantivy.Query.boolean_query(clauses)
+
+    def filters(self, search: SearchQuery) -> list[tantivy.Query]:
+        """One query per filter in use: OR within a field, each must match (scoring nothing)."""
+        queries = []
+        for attribute, field in _FILTERS.items():
+            values = getattr(search, attribute)
+            if values:
+                normalized = sorted({normalize_keyword(field, value) for value in values})
+                index_field = _KEYWORD_INDEX_FIELDS.get(field, field)
+                queries.append(tantivy.Query.term_set_query(self.schema, index_field, normalized))
+        if search.since or search.until:
+            lower = _midnight(search.since) if search.since else None
+            upper = _midnight(search.until + dt.timedelta(days=1)) if search.until else None
+            queries.append(
+                tantivy.Query.range_query(
+                    self.schema, "published", tantivy.FieldType.Date, lower, upper, include_upper=upper is None
+                )
+            )
+        return [tantivy.Query.const_score_query(query, 0.0) for query in queries]
+
+    def _term(self, term: Term) -> tantivy.Query | None:
+        if term.field is None or term.field in TEXT_FIELDS:
+            fields = ("title", "text") if term.field is None else (term.field,)
+            query = self._text(term, fields)
+        else:
+            query = self._keyword(term)
+        if query is not None and term.weight != 1.0:
+            query = tantivy.Query.boost_query(query, term.weight)
+        return query
+
+    def _text(self, term: Term, fields: tuple[str, ...]) -> tantivy.Query | None:
+        tokens = self.words.analyze(term.text)
+        if not tokens:
+            return None
+        queries = []
+        for field in fields:
+            if term.prefix:
+                queries.append(self._prefix(field, tokens))
+                continue
+            queries.append(tantivy.Query.boost_query(self._words(field, tokens), _BOOSTS[field]))
+            # The stemmed fields hold no positions, so only a one-token word is looked up there;
+            # not a CJK character (stemming leaves it as it is) nor an expansion's term (the
+            # equivalents list the inflections that matter; every extra field costs query time).
+            stemmed = self.stemmed.analyze(term.text) if len(tokens) == 1 and term.weight == 1.0 else []
+            if len(stemmed) == 1 and not (len(stemmed[0]) == 1 and is_character_token(stemmed[0])):
+                stem_field = f"{field}_stem"
+                stem_query = tantivy.Query.term_query(self.schema, stem_field, stemmed[0])
+                queries.append(tantivy.Query.boost_query(stem_query, _BOOSTS[stem_field]))
+        return queries[0] if len(queries) == 1 else _should(queries)
+
+    def _words(self, field: str, tokens: list[str]) -> tantivy.Query:
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, field, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field, list(tokens))
+
+    def _prefix(self, field: str, tokens: list[str]) -> tantivy.Query:
+        if len(tokens) == 1:  # analysed tokens hold only letters, marks and digits: nothing to escape
+            return tantivy.Query.regex_query(self.schema, field, tokens[0] + ".*")
+        return tantivy.Query.phrase_prefix_query(self.schema, field, list(tokens))
+
+    def _keyword(self, term: Term) -> tantivy.Query:
+        assert term.field is not None
+        value = normalize_keyword(term.field, term.text)
+        field = _KEYWORD_INDEX_FIELDS.get(term.field, term.field)
+        if term.prefix:
+            escaped = "".join("\\" + char if char in _REGEX_SPECIAL else char for char in value)
+            return tantivy.Query.regex_query(self.schema, field, escaped + ".*")
+        return tantivy.Query.term_query(self.schema, field, value)
+
+
+def _should(queries: list[tantivy.Query]) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in queries])
+
+
+def _all_but(excluded: list[tantivy.Query]) -> tantivy.Query:
+    clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())]
+    clauses += [(tantivy.Occur.MustNot, query) for query in excluded]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def combine(text_query: tantivy.Query | None, filters: list[tantivy.Query]) -> tantivy.Query:
+    """The text query (or every item) narrowed by the filters."""
+    if not filters:
+        return text_query if text_query is not None else tantivy.Query.all_query()
+    clauses = [(tantivy.Occur.Must, query) for query in filters]
+    if text_query is not None:
+        clauses.insert(0, (tantivy.Occur.Must, text_query))
+    return tantivy.Query.boolean_query(clauses)
