@@ -19,9 +19,12 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: tag the shipped example items and print what the tagger found
+## run: tag the shipped example items, store and index them under ./data, and search them
 run: setup
 	$(BIN)/radar tag --summary examples/items.jsonl
+	$(BIN)/radar ingest examples/items.jsonl
+	$(BIN)/radar search --country AU --country SG
+	$(BIN)/radar search "age assurance"
 
 ## test: the whole test suite
 test: setup

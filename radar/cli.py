@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import typer
+
+from radar import index_commands
 
 app = typer.Typer(
     help="policy-radar: track what Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
@@ -18,15 +19,6 @@ app = typer.Typer(
 
 # The shared label set sits beside the repository: ../shared/eval/dev.jsonl.
 DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
-
-
-def _open_input(file: Path | None) -> BinaryIO:
-    if file is None or str(file) == "-":
-        return sys.stdin.buffer
-    try:
-        return file.open("rb")
-    except OSError as exc:
-        raise typer.BadParameter(f"cannot read {file}: {exc.strerror}") from None
 
 
 @app.command()
@@ -54,7 +46,7 @@ def tag(
         typer.echo(f"line {number}: {message}", err=True)
 
     tagger = Tagger()
-    with _open_input(file) as handle:
+    with index_commands.open_input(file) as handle:
         for result in tagger.tag_many(read_items(handle, report)):
             if summary:
                 typer.echo(_summary_line(result.to_json()))
@@ -130,6 +122,8 @@ def _accuracy(cell: dict) -> str:
 def _prf(cell: dict) -> str:
     return f"{cell['precision']:.2f}/{cell['recall']:.2f}/{cell['f1']:.2f}"
 
+
+index_commands.register(app)
 
 if __name__ == "__main__":
     app()

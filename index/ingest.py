@@ -1,0 +1,171 @@
+"""Ingest: tag items, store them, index them, in that order, and never lose one.
+
+The store is the record. Each batch is stored in one transaction that also marks its new and
+changed items as waiting for the index (the outbox); the index is committed afterwards and the
+marks cleared. A run killed between the two leaves marked items, which the next run indexes
+first, so store and index always end up agreeing and an item is stored once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from index.protocols import SearchEngine, Store
+from index.records import InvalidItemError, StoredItem, UpsertOutcome
+from index.store.content import content_hash
+from index.store.urls import canonical_url, item_id
+from nlp.items import ItemError, ItemIn, TaggedItem
+from nlp.tagger import Tagger
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    joined_story: int = 0
+    repaired: int = 0  # items a previous run stored but did not index
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.joined_story} grouped into existing stories, {len(self.rejected)} rejected"
+            + (f", {self.repaired} indexed after an interrupted run" if self.repaired else "")
+        )
+
+
+@dataclass(frozen=True)
+class IngestItem:
+    """An item to ingest: what the crawler knows, with its stable id and canonical URL."""
+
+    item: ItemIn
+    id: str
+    url: str
+    line: int = 0  # where it came from, to name it if it is rejected
+
+
+def read_ingest_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[IngestItem]:
+    """Items from JSON Lines (`url`, `title`, `text`, `published`, optional `source`,
+    `source_kind`, `lang`, `id`); each bad line is recorded in `report.rejected` with its reason."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            report.rejected.append((number, f"not UTF-8 text (byte {exc.start})"))
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.rejected.append((number, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        try:
+            yield _ingest_item(obj, number)
+        except (ItemError, ValueError) as exc:
+            report.rejected.append((number, str(exc)))
+
+
+def _ingest_item(obj: object, line: int) -> IngestItem:
+    if not isinstance(obj, dict):
+        raise ItemError("expected a JSON object")
+    url = obj.get("url")
+    if url is not None and not isinstance(url, str):
+        raise ItemError("field 'url' must be a string")
+    if not (url or obj.get("id")):
+        raise ItemError("missing field 'url' (or an 'id' given by the source)")
+    given_id = obj.get("id")
+    item = ItemIn.from_json({**obj, "id": given_id if given_id not in (None, "") else url})
+    stable_id = item_id(url, item.source, str(given_id) if given_id not in (None, "") else None)
+    return IngestItem(item=item, id=stable_id, url=canonical_url(url) if url else "", line=line)
+
+
+def stored_item(incoming: IngestItem, tags: TaggedItem, fetched_at: dt.datetime) -> StoredItem:
+    """The record for the store: the item, its tags and their evidence. Story and version are
+    the store's to assign."""
+    item = incoming.item
+    published = dt.datetime.combine(item.published, dt.time(), tzinfo=dt.UTC) if item.published else None
+    return StoredItem(
+        id=incoming.id,
+        url=incoming.url,
+        title=item.title,
+        text=item.text,
+        language=tags.language,
+        source=item.source,
+        source_kind=item.source_kind,
+        published_at=published,
+        fetched_at=fetched_at,
+        content_hash=content_hash(item.title, item.text),
+        harm_areas=tuple(tags.harm_areas),
+        jurisdictions=tuple(tags.jurisdictions),
+        mentioned_jurisdictions=tuple(tags.mentioned_jurisdictions),
+        doc_type=tags.doc_type,
+        stakeholders=tuple(s.name for s in tags.stakeholders),
+        dates=tuple({"date": d.date.isoformat(), "kind": d.kind, "text": d.text} for d in tags.dates),
+        evidence=tags.evidence,
+        story_id="",
+    )
+
+
+class Ingester:
+    def __init__(
+        self,
+        tagger: Tagger,
+        store: Store,
+        engine: SearchEngine,
+        batch_size: int = 256,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):
+        self.tagger = tagger
+        self.store = store
+        self.engine = engine
+        self.batch_size = batch_size
+        self.clock = clock
+
+    def drain_outbox(self) -> int:
+        """Index every stored item waiting for the index (story ids and versions as the store
+        now has them), then clear their marks; returns how many."""
+        indexed = 0
+        while pending := self.store.pending_index(self.batch_size):
+            self.engine.add(pending)
+            self.engine.commit()
+            self.store.mark_indexed(item.id for item in pending)
+            indexed += len(pending)
+        return indexed
+
+    def ingest(self, items: Iterable[IngestItem], report: IngestReport | None = None) -> IngestReport:
+        """Tag, store and index `items` batch by batch; counts go to `report`."""
+        report = report or IngestReport()
+        report.repaired += self.drain_outbox()  # what an interrupted run stored but did not index
+        iterator = iter(items)
+        while batch := list(islice(iterator, self.batch_size)):
+            fetched_at = self.clock()
+            tagged = self.tagger.tag_many(incoming.item for incoming in batch)
+            records = [stored_item(incoming, tags, fetched_at) for incoming, tags in zip(batch, tagged, strict=True)]
+            for outcome in self._store(batch, records, report):
+                setattr(report, outcome.status, getattr(report, outcome.status) + 1)
+                report.joined_story += int(outcome.joined_story and outcome.status == "new")
+            self.drain_outbox()
+        return report
+
+    def _store(self, batch: list[IngestItem], records: list[StoredItem], report: IngestReport) -> list[UpsertOutcome]:
+        """Store a batch; an item the store refuses is rejected by line and the rest stored."""
+        while records:
+            try:
+                return self.store.upsert(records)
+            except InvalidItemError as exc:
+                position = exc.position if exc.position is not None else _position(records, exc.item_id)
+                if position is None:
+                    raise
+                report.rejected.append((batch[position].line, str(exc)))
+                del batch[position], records[position]
+        return []
+
+
+def _position(records: list[StoredItem], refused_id: str | None) -> int | None:
+    return next((i for i, record in enumerate(records) if record.id == refused_id), None)

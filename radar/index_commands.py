@@ -1,0 +1,216 @@
+"""`radar ingest`, `radar search`, `radar reindex` and `radar check`: the store and the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+
+import typer
+
+from index.records import MAX_LIMIT, QueryError, SearchQuery, SearchResult
+from radar.settings import Settings
+
+
+def ingest(
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON Lines of items; standard input when omitted or '-'.")
+    ] = None,
+) -> None:
+    """Tag items, store them and index them; print how many were new, updated, unchanged,
+    grouped into existing stories, and rejected (each with its line and reason).
+
+    Each line is {"url", "title", "text", "published"} with optional "source",
+    "source_kind", "lang" and "id". Ingesting the same items again changes nothing; a run
+    that was interrupted is completed by the next one.
+    """
+    from index.ingest import Ingester, IngestReport, read_ingest_lines
+    from nlp.tagger import Tagger
+    from radar.engines import open_search_engine, open_store
+
+    settings = Settings.from_env()
+    store, engine = open_store(settings), open_search_engine(settings)
+    report = IngestReport()
+    try:
+        with open_input(file) as handle:
+            Ingester(Tagger(), store, engine).ingest(read_ingest_lines(handle, report), report)
+    finally:
+        engine.close()
+        store.close()
+    for number, reason in report.rejected:
+        typer.echo(f"line {number}: rejected: {reason}", err=True)
+    typer.echo(report.summary())
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", AND/OR/NOT, field:value, prefix*.')] = "",
+    country: Annotated[list[str] | None, typer.Option("--country", help="Jurisdiction code; repeatable.")] = None,
+    harm: Annotated[list[str] | None, typer.Option("--harm", help="Harm area id; repeatable.")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--doc-type", help="Document type; repeatable.")] = None,
+    source_kind: Annotated[list[str] | None, typer.Option("--source-kind", help="Kind of source; repeatable.")] = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Language code; repeatable.")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source id; repeatable.")] = None,
+    stakeholder: Annotated[list[str] | None, typer.Option("--stakeholder", help="Stakeholder; repeatable.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or newest.")] = "relevance",
+    limit: Annotated[int, typer.Option(help=f"Items per page, at most {MAX_LIMIT}.")] = 20,
+    cursor: Annotated[str | None, typer.Option(help="The next_cursor of a previous page.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Search stored items by words and filters, with facet counts. An empty QUERY with
+    filters lists the matching items, newest first."""
+    from radar.engines import open_search_engine
+
+    if sort not in ("relevance", "newest"):
+        raise typer.BadParameter("--sort must be 'relevance' or 'newest'")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise typer.BadParameter(f"--limit must be between 1 and {MAX_LIMIT}")
+    request = SearchQuery(
+        text=query,
+        jurisdictions=tuple(c.upper() for c in country or ()),
+        harm_areas=tuple(harm or ()),
+        doc_types=tuple(doc_type or ()),
+        sources=tuple(source or ()),
+        source_kinds=tuple(source_kind or ()),
+        languages=tuple(lang or ()),
+        stakeholders=tuple(stakeholder or ()),
+        since=_date("--since", since),
+        until=_date("--until", until),
+        sort="newest" if sort == "newest" or not query.strip() else "relevance",
+        limit=limit,
+        cursor=cursor,
+    )
+    engine = open_search_engine(Settings.from_env())
+    try:
+        result = engine.search(request)
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.close()
+    typer.echo(json.dumps(result_json(result), ensure_ascii=False) if as_json else _table(result))
+
+
+def reindex() -> None:
+    """Rebuild the search index from the store (beside the live one, then swapped in)."""
+    from radar.engines import open_search_engine, open_store
+
+    settings = Settings.from_env()
+    store, engine = open_store(settings), open_search_engine(settings)
+    try:
+        began = time.perf_counter()
+        count = engine.rebuild(store.iter_items())
+        while pending := store.pending_index(1000):  # the rebuild holds them all now
+            store.mark_indexed(item.id for item in pending)
+        typer.echo(f"reindexed {count} items in {time.perf_counter() - began:.1f} s")
+    finally:
+        engine.close()
+        store.close()
+
+
+def check() -> None:
+    """Compare the store and the index; report items missing from the index, stale in it, or
+    in it but not in the store. Exit status 1 when they differ."""
+    from radar.engines import open_search_engine, open_store
+
+    settings = Settings.from_env()
+    store, engine = open_store(settings), open_search_engine(settings)
+    try:
+        indexed = dict(engine.fingerprints())
+        missing, stale, stored = [], [], 0
+        for item_id, digest in store.fingerprints():
+            stored += 1
+            found = indexed.pop(item_id, None)
+            if found is None:
+                missing.append(item_id)
+            elif found != digest:
+                stale.append(item_id)
+        extra = sorted(indexed)
+    finally:
+        engine.close()
+        store.close()
+    typer.echo(f"{stored} items in the store, {stored - len(missing) + len(extra)} in the index")
+    for label, ids in (("missing from the index", missing), ("stale in the index", stale), ("not in the store", extra)):
+        if ids:
+            typer.echo(f"{len(ids)} {label}: {', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}")
+    if missing or stale or extra:
+        typer.echo("run `radar reindex` to rebuild the index from the store", err=True)
+        raise typer.Exit(1)
+    typer.echo("store and index agree")
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The wire form of a search result (also the API's)."""
+    return {
+        "total": result.total,
+        "items": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "url": hit.url,
+                "published": hit.published_at.date().isoformat() if hit.published_at else None,
+                "language": hit.language,
+                "jurisdictions": list(hit.jurisdictions),
+                "harm_areas": list(hit.harm_areas),
+                "doc_type": hit.doc_type,
+                "source": hit.source,
+                "story_id": hit.story_id,
+                "snippet": hit.snippet,
+                "score": round(hit.score, 4),
+            }
+            for hit in result.hits
+        ],
+        "facets": result.facets,
+        "histogram": [{"month": month, "count": count} for month, count in result.histogram],
+        "next_cursor": result.next_cursor,
+        "expanded_terms": {term: list(added) for term, added in result.expanded_terms.items()},
+    }
+
+
+def _table(result: SearchResult) -> str:
+    lines = [f"{result.total} items"]
+    for hit in result.hits:
+        published = hit.published_at.date().isoformat() if hit.published_at else "          "
+        tags = ",".join(hit.jurisdictions) or "-"
+        lines.append(f"{published}  {tags:<8} {hit.doc_type:<12} {hit.title[:90]}")
+        lines.append(f"{'':12}{','.join(hit.harm_areas) or '(off-topic)'}  {hit.url}")
+    for field, counts in result.facets.items():
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
+        if top:
+            lines.append(f"{field}: " + ", ".join(f"{value} {count}" for value, count in top))
+    if result.expanded_terms:
+        added = "; ".join(f"{term} + {', '.join(more)}" for term, more in result.expanded_terms.items())
+        lines.append(f"also searched: {added}")
+    if result.next_cursor:
+        lines.append(f"more: --cursor {result.next_cursor}")
+    return "\n".join(lines)
+
+
+def _date(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def open_input(file: Path | None) -> BinaryIO:
+    """FILE opened for reading bytes, or standard input for None or '-'."""
+    if file is None or str(file) == "-":
+        return sys.stdin.buffer
+    try:
+        return file.open("rb")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {file}: {exc.strerror}") from None
+
+
+def register(app: typer.Typer) -> None:
+    for command in (ingest, search, reindex, check):
+        app.command()(command)

@@ -1,0 +1,24 @@
+"""The tracker's settings, read once from the environment by the entry point and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None  # None: SQLite under data_dir
+    elasticsearch_url: str | None  # None: tantivy under data_dir
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        """RADAR_DATA_DIR (default ./data), RADAR_DATABASE_URL, RADAR_ELASTICSEARCH_URL."""
+        return cls(
+            data_dir=Path(env.get("RADAR_DATA_DIR") or "data"),
+            database_url=env.get("RADAR_DATABASE_URL") or None,
+            elasticsearch_url=env.get("RADAR_ELASTICSEARCH_URL") or None,
+        )
