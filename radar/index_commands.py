@@ -179,7 +179,7 @@ def _table(result: SearchResult) -> str:
         published = hit.published_at.date().isoformat() if hit.published_at else "          "
         tags = ",".join(hit.jurisdictions) or "-"
         lines.append(f"{published}  {tags:<8} {hit.doc_type:<12} {hit.title[:90]}")
-        lines.append(f"{'':12}{','.join(hit.harm_areas) or '(off-topic)'}  {hit.url}")
+        lines.append(f"{'':12}{','.join(hit.harm_areas) or '(off-topic)'}  {hit.url or '(no link)'}")
     for field, counts in result.facets.items():
         top = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
         if top:
