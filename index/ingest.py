@@ -9,7 +9,6 @@ first, so store and index always end up agreeing and an item is stored once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,6 +18,7 @@ from index.records import InvalidItemError, StoredItem, UpsertOutcome
 from index.store.content import content_hash
 from index.store.urls import canonical_url, item_id
 from nlp.items import ItemError, ItemIn, TaggedItem
+from nlp.jsonl_input import read_json_lines
 from nlp.tagger import Tagger
 
 
@@ -52,23 +52,15 @@ class IngestItem:
 def read_ingest_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[IngestItem]:
     """Items from JSON Lines (`url`, `title`, `text`, `published`, optional `source`,
     `source_kind`, `lang`, `id`); each bad line is recorded in `report.rejected` with its reason."""
-    for number, raw in enumerate(lines, start=1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            report.rejected.append((number, f"not UTF-8 text (byte {exc.start})"))
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.rejected.append((number, f"not valid JSON: {exc.msg} at column {exc.colno}"))
-            continue
+
+    def reject(number: int, reason: str) -> None:
+        report.rejected.append((number, reason))
+
+    for number, obj in read_json_lines(lines, reject):
         try:
             yield _ingest_item(obj, number)
         except (ItemError, ValueError) as exc:
-            report.rejected.append((number, str(exc)))
+            reject(number, str(exc))
 
 
 def _ingest_item(obj: object, line: int) -> IngestItem:
