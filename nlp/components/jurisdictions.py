@@ -34,6 +34,7 @@ TITLE_FACTOR = 2.0
 OPENING_CHARS = 300
 OPENING_FACTOR = 1.3
 PASSING_FACTOR = 0.25
+HEADLINE_COMPANION_RATIO = 0.6
 WINDOW = 40
 
 
@@ -81,11 +82,14 @@ class JurisdictionResolver:
             if match.term.field == "entity" and match.term.entity is not None:
                 by_span[(match.start, match.end)].append(match)
         tally = _Tally()
+        headline: set[str] = set()  # named in the title, not in passing
         ambiguous: list[tuple[tuple[int, int], list[str], TermMatch]] = []
         for span, span_matches in by_span.items():
             codes = _candidates(span_matches)
             if len(codes) == 1:
                 tally.add(codes[0], self._weight(span_matches[0], folded, title_end), span_matches[0].text)
+                if span_matches[0].in_title and not self._is_passing(folded, span_matches[0]):
+                    headline.add(codes[0])
             elif codes:
                 ambiguous.append((span, codes, span_matches[0]))
         chosen: dict[tuple[int, int], str] = {}
@@ -96,7 +100,14 @@ class JurisdictionResolver:
             tally.add(chosen[span], self._weight(match, folded, title_end), match.text)
         scores = tally.scores
         ranked = sorted(scores, key=lambda code: -scores[code])
-        about = [code for code in ranked if scores[code] >= self.companion_ratio * scores[ranked[0]]]
+        # A second jurisdiction in the headline ("US moves to cut Cambodia's Huione off") is a
+        # subject too when the body backs it; otherwise a companion must come close to the top.
+        about = [
+            code
+            for code in ranked
+            if scores[code] >= self.companion_ratio * scores[ranked[0]]
+            or (code in headline and scores[code] >= HEADLINE_COMPANION_RATIO * scores[ranked[0]])
+        ]
         entities = [m.term.entity for span_matches in by_span.values() for m in span_matches if m.term.entity]
         if (
             source_kind == "industry"
