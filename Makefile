@@ -33,6 +33,7 @@ test: setup
 ## bench: speed figures (medians over several runs; never asserted in tests)
 bench: setup
 	$(BIN)/python -m bench.tagger_speed
+	$(BIN)/python -m bench.index_speed
 
 ## lint: ruff (lint and format check) and mypy
 lint: setup
