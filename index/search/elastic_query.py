@@ -6,21 +6,20 @@ import datetime as dt
 from typing import Any
 
 from index.records import SearchQuery
-from index.search.query import TEXT_FIELDS, And, Node, Not, Or, Term, normalize_keyword
+from index.search.query import (
+    FILTER_FIELDS,
+    KEYWORD_INDEX_FIELDS,
+    TEXT_FIELDS,
+    And,
+    Node,
+    Not,
+    Or,
+    Term,
+    normalize_keyword,
+)
 
 Clause = dict[str, Any]
 
-# Keyword fields whose query-language name differs from the indexed one.
-_KEYWORD_INDEX_FIELDS = {"source": "source_key"}
-_FILTERS = {
-    "jurisdictions": "jurisdictions",
-    "harm_areas": "harm_areas",
-    "doc_types": "doc_type",
-    "sources": "source",
-    "source_kinds": "source_kind",
-    "languages": "language",
-    "stakeholders": "stakeholders",
-}
 # Boosts as in the tantivy engine: title over text, a match only after stemming counts less.
 _TEXT_FIELDS = {"title": ("title^2", "title.en^0.6"), "text": ("text", "text.en^0.3")}
 _THAI_FIELDS = {"title": "title.th^2", "text": "text.th"}
@@ -49,7 +48,7 @@ def compile_node(node: Node) -> Clause:
 
 def _term(term: Term) -> Clause:
     if term.field is not None and term.field not in TEXT_FIELDS:
-        field = _KEYWORD_INDEX_FIELDS.get(term.field, term.field)
+        field = KEYWORD_INDEX_FIELDS.get(term.field, term.field)
         value = normalize_keyword(term.field, term.text)
         if term.prefix:
             return {"prefix": {field: {"value": value, "boost": term.weight}}}
@@ -83,11 +82,11 @@ def _term(term: Term) -> Clause:
 def filter_clauses(search: SearchQuery) -> list[Clause]:
     """One clause per filter in use: OR within a field, every clause must match."""
     clauses: list[Clause] = []
-    for attribute, field in _FILTERS.items():
+    for attribute, field in FILTER_FIELDS.items():
         values = getattr(search, attribute)
         if values:
             normalized = sorted({normalize_keyword(field, value) for value in values})
-            clauses.append({"terms": {_KEYWORD_INDEX_FIELDS.get(field, field): normalized}})
+            clauses.append({"terms": {KEYWORD_INDEX_FIELDS.get(field, field): normalized}})
     if search.since or search.until:
         bounds: dict[str, str] = {"format": "strict_date"}
         if search.since:

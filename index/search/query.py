@@ -210,6 +210,20 @@ def _lex(text: str) -> list[_Token]:
 # --- parser ------------------------------------------------------------------------------
 
 
+# SearchQuery filter attribute -> indexed keyword field, for every engine.
+FILTER_FIELDS = {
+    "jurisdictions": "jurisdictions",
+    "harm_areas": "harm_areas",
+    "doc_types": "doc_type",
+    "sources": "source",
+    "source_kinds": "source_kind",
+    "languages": "language",
+    "stakeholders": "stakeholders",
+}
+# Keyword fields whose query-language name differs from the indexed one.
+KEYWORD_INDEX_FIELDS = {"source": "source_key"}
+
+
 class _Parser:
     """Recursive descent: or := and ("OR" and)*; and := unary (["AND"] unary)*;
     unary := "NOT" unary | primary; primary := "(" or ")" | word | phrase."""

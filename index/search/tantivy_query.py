@@ -8,23 +8,11 @@ import tantivy
 
 from index.records import SearchQuery
 from index.search.expansion import is_character_token
-from index.search.query import TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
+from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
 from index.search.tantivy_schema import stemmed_analyzer, words_analyzer
 
-# Where each query-language keyword field is indexed (the others keep their name).
-_KEYWORD_INDEX_FIELDS = {"source": "source_key"}
 # A match in the title counts more than one in the text; a match only after stemming, less.
 _BOOSTS = {"title": 2.0, "text": 1.0, "title_stem": 0.6, "text_stem": 0.3}
-# SearchQuery filter attribute -> indexed keyword field.
-_FILTERS = {
-    "jurisdictions": "jurisdictions",
-    "harm_areas": "harm_areas",
-    "doc_types": "doc_type",
-    "sources": "source",
-    "source_kinds": "source_kind",
-    "languages": "language",
-    "stakeholders": "stakeholders",
-}
 _REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
 
 
@@ -68,11 +56,11 @@ class TantivyQueries:
     def filters(self, search: SearchQuery) -> list[tantivy.Query]:
         """One query per filter in use: OR within a field, each must match (scoring nothing)."""
         queries = []
-        for attribute, field in _FILTERS.items():
+        for attribute, field in FILTER_FIELDS.items():
             values = getattr(search, attribute)
             if values:
                 normalized = sorted({normalize_keyword(field, value) for value in values})
-                index_field = _KEYWORD_INDEX_FIELDS.get(field, field)
+                index_field = KEYWORD_INDEX_FIELDS.get(field, field)
                 queries.append(tantivy.Query.term_set_query(self.schema, index_field, normalized))
         if search.since or search.until:
             lower = _midnight(search.since) if search.since else None
@@ -127,7 +115,7 @@ class TantivyQueries:
     def _keyword(self, term: Term) -> tantivy.Query:
         assert term.field is not None
         value = normalize_keyword(term.field, term.text)
-        field = _KEYWORD_INDEX_FIELDS.get(term.field, term.field)
+        field = KEYWORD_INDEX_FIELDS.get(term.field, term.field)
         if term.prefix:
             escaped = "".join("\\" + char if char in _REGEX_SPECIAL else char for char in value)
             return tantivy.Query.regex_query(self.schema, field, escaped + ".*")
