@@ -36,10 +36,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -466,7 +466,7 @@ class MemorySampler:
         }
 
 
-def child(*args: str) -> dict:
+def child(*args: str) -> dict[str, Any]:
     """Run one of this module's child modes (see `CHILDREN`) in a fresh process; its JSON figures."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.index_speed", *args], capture_output=True, text=True, cwd=ROOT, check=False
@@ -519,15 +519,15 @@ class Stopwatch:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
 
-def median_of(runs: list[dict], key: str) -> float:
+def median_of(runs: list[dict[str, Any]], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-def memory_medians(runs: list[dict]) -> dict[str, float]:
+def memory_medians(runs: list[dict[str, Any]]) -> dict[str, float]:
     return {key: median_of(runs, key) for key in ("peak_mb", "peak_anon_mb", "peak_file_mb")}
 
 
-def memory_text(figures: dict) -> str:
+def memory_text(figures: dict[str, Any]) -> str:
     return (
         f"{figures['peak_mb']:,.0f} MB (anonymous {figures['peak_anon_mb']:,.0f}, "
         f"mapped files {figures['peak_file_mb']:,.0f})"
@@ -563,7 +563,7 @@ class TimedTagger:
         return self.watch.iterate(self.tagger.tag_many(items, batch_size), "tag")  # type: ignore[attr-defined]
 
 
-def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str = "") -> dict:
+def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str = "") -> dict[str, Any]:
     """Child mode: ingest the first `count` lines of `items_file` as `radar ingest` does, into a
     fresh data directory, with the pipelines already built; its rate, time per stage and peak memory."""
     import cProfile
@@ -625,12 +625,12 @@ def _function_label(file: str, line: int, name: str) -> str:
     return f"{'/'.join(parts[-2:])}:{line}({name})"
 
 
-def ingest_figures(workdir: Path) -> dict:
+def ingest_figures(workdir: Path) -> dict[str, Any]:
     """Median rate over RUNS fresh processes of INGEST_ITEMS items; memory at two sizes; a profile
     when below the target."""
     items = write_ingest_lines(workdir / "ingest.jsonl", INGEST_LONG)
 
-    def run(count: int, *profile: str) -> dict:
+    def run(count: int, *profile: str) -> dict[str, Any]:
         data_dir = workdir / "ingest-data"
         try:
             return child("ingest-child", str(items), str(count), str(data_dir), *profile)
@@ -639,7 +639,7 @@ def ingest_figures(workdir: Path) -> dict:
 
     runs = [run(INGEST_ITEMS) for _ in range(RUNS)]
     stages = {name: statistics.median(r["stages_s"][name] for r in runs) for name in runs[0]["stages_s"]}
-    figures = {
+    figures: dict[str, Any] = {
         "items": INGEST_ITEMS,
         "runs": runs,
         "items_per_s": median_of(runs, "items_per_s"),
@@ -674,8 +674,11 @@ QUERY_KINDS = ("common", "rare", "phrase", "filtered", "cjk", "expansion", "oper
 
 
 def search_queries(seed: int = 13) -> list[tuple[str, SearchQuery]]:
-    """About 200 ranked top-20 queries, 30 of each kind in QUERY_KINDS (all with facets: every
-    search counts them)."""
+    """210 ranked top-20 queries, 30 of each kind in QUERY_KINDS (all with facets: every search
+    counts them): the most common words; a rare word, maybe with a common one; a quoted phrase (a
+    run of words from a generated item, or a harm area's term); words with filters; Chinese,
+    Japanese or Korean words; policy terms that expand to other languages; OR, NOT, prefix* and
+    field:value."""
     from index.records import SearchQuery
 
     rng = random.Random(seed)
@@ -706,7 +709,7 @@ def search_queries(seed: int = 13) -> list[tuple[str, SearchQuery]]:
 
 
 def _filtered(rng: random.Random, text: str) -> SearchQuery:
-    """`text` (maybe nothing: a list by filters, newest first) with one to four random filters."""
+    """`text` with one to four random filters (an empty text becomes "online": every query here is ranked)."""
     from index.records import SearchQuery
 
     filters: dict[str, object] = {}
@@ -765,7 +768,7 @@ def build_search_index(settings: Settings, count: int) -> float:
     return count / (time.perf_counter() - began)
 
 
-def search_figures(workdir: Path, count: int) -> dict:
+def search_figures(workdir: Path, count: int) -> dict[str, Any]:
     """p50 and p95 latency of `search_queries` on an index of `count` items: the median over
     PASSES passes, after a first pass that opens the index and warms the page cache."""
     from radar.engines import open_search_engine
@@ -814,7 +817,7 @@ MILLION = 1_000_000
 MEMORY_TARGET_MB = 1000
 
 
-def reindex_child(data_dir: str) -> dict:
+def reindex_child(data_dir: str) -> dict[str, Any]:
     """Child mode: `radar reindex`'s rebuild of the index from the store in `data_dir`; its time
     and peak memory."""
     from radar.engines import open_search_engine, open_store
@@ -831,7 +834,7 @@ def reindex_child(data_dir: str) -> dict:
     return {"items": count, "seconds": seconds, "items_per_s": count / seconds, **memory.figures()}
 
 
-def reindex_figures(workdir: Path, count: int) -> dict:
+def reindex_figures(workdir: Path, count: int) -> dict[str, Any]:
     """Fill an SQLite store (SqlStore.upsert, STORE_BATCH at a time) to a quarter of `count`, then
     to `count`; at each size, RUNS rebuilds in fresh processes."""
     from itertools import islice
@@ -842,7 +845,8 @@ def reindex_figures(workdir: Path, count: int) -> dict:
     settings = Settings(data_dir=workdir / "reindex", database_url=None, elasticsearch_url=None)
     store = open_store(settings)
     items = ItemGenerator(seed=7).items(count)
-    stored, fill_seconds, sizes = 0, 0.0, {}
+    stored, fill_seconds = 0, 0.0
+    sizes: dict[int, dict[str, Any]] = {}
     for size in (count // 4, count):
         began = time.perf_counter()
         while stored < size:
@@ -877,7 +881,7 @@ def main() -> None:
     search_items = int(os.environ.get("RADAR_BENCH_ITEMS") or SEARCH_ITEMS)
     reindex_items = int(os.environ.get("RADAR_BENCH_REINDEX_ITEMS") or REINDEX_ITEMS)
     workdir = Path(tempfile.mkdtemp(prefix="radar-index-bench-"))
-    figures: dict[str, object] = {}
+    figures: dict[str, Any] = {}
     try:
         figures["ingest"] = ingest = ingest_figures(workdir)
         print(ingest_lines(ingest), flush=True)
@@ -894,7 +898,7 @@ def main() -> None:
     print(f"(index bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/index_speed.json)")
 
 
-def ingest_lines(ingest: dict) -> str:
+def ingest_lines(ingest: dict[str, Any]) -> str:
     shares = ", ".join(f"{name} {share:.0%}" for name, share in ingest["stage_share"].items())
     long = ingest["long"]
     rates = [run["items_per_s"] for run in ingest["runs"]]
@@ -913,7 +917,7 @@ def ingest_lines(ingest: dict) -> str:
     return "\n".join(lines)
 
 
-def search_lines(search: dict) -> str:
+def search_lines(search: dict[str, Any]) -> str:
     kinds = ", ".join(f"{kind} {ms:.0f}" for kind, ms in search["p95_ms_by_kind"].items())
     return "\n".join(
         [
@@ -926,7 +930,7 @@ def search_lines(search: dict) -> str:
     )
 
 
-def reindex_lines(reindex: dict) -> str:
+def reindex_lines(reindex: dict[str, Any]) -> str:
     small, large = (reindex["sizes"][size] for size in sorted(reindex["sizes"]))
     small_n, large_n = sorted(reindex["sizes"])
     return "\n".join(
@@ -942,7 +946,7 @@ def reindex_lines(reindex: dict) -> str:
     )
 
 
-CHILDREN = {"ingest-child": ingest_child, "reindex-child": reindex_child}
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {"ingest-child": ingest_child, "reindex-child": reindex_child}
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:
