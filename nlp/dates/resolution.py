@@ -74,37 +74,33 @@ def resolve(
         return _day_only(rules, days, g, published, prev_date), True, False
     out = []
     if year is not None:
-        for d in days:
-            try:
-                out.append(dt.date(year, month, d))
-            except ValueError:
-                continue
-        return out, False, False
+        return _valid_dates(year, month, days), False, False
     if published is None:
         return [], True, False
     if "yrel" in g:  # 来年4月1日, 내년 1월 1일
         year = published.year + rules.year_modifiers[lookup_key(g["yrel"])]
-        for d in days:
-            try:
-                out.append(dt.date(year, month, d))
-            except ValueError:
-                continue
-        return out, True, False
+        return _valid_dates(year, month, days), True, False
     nxt = raws[i + 1] if i + 1 < len(raws) else None
     if nxt is not None and "year" in nxt.groups and rules.joined_re.fullmatch(text, raws[i].end, nxt.start):
         year = _year(rules, nxt.groups)  # "1 July and 30 September 2024": the year is shared
         if year is not None and _MIN_YEAR <= year <= _MAX_YEAR:
-            for d in days:
-                try:
-                    out.append(dt.date(year, month, d))
-                except ValueError:
-                    continue
-            return out, False, False
+            return _valid_dates(year, month, days), False, False
     for d in days:
         found = _nearest(d, month, published)
         if found is not None:
             out.append(found)
     return out, True, False
+
+
+def _valid_dates(year: int, month: int, days: list[int]) -> list[dt.date]:
+    """The dates of `days` in this month and year that exist (no 31 February)."""
+    out = []
+    for day in days:
+        try:
+            out.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return out
 
 
 def _year(rules: DateRules, g: dict[str, str]) -> int | None:
