@@ -25,12 +25,28 @@ BLOCK_WINDOW = 24
 BLOCK_WEIGHT = 3.0
 # Platform regulation is the area every other one leans on: as a companion it needs a larger share.
 PLATFORM_SHARE = 0.6
+# An area whose cues all stand in one sentence of the body is a passing mention unless it comes
+# close to the top (the title counts as a sentence of its own).
+ONE_SENTENCE_SHARE = 0.6
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]|\n\n")
 # What may stand between two items of an enumeration: "scams, cyberbullying and CSAM".
 _LIST_GAP = re.compile(
     r"^[\s,;:/()\-]*(?:(?:and|or|as well as|including|such as|like|dan|atau|serta|at|o|và|hoặc|और|या)"
     r"(?:\s+(?:the|other|of|to|on|for|\w+ing))?)?[\s,;:/()\-]*$|^\s*[、，,・및와과]\s*$|^\s*(?:및|และ|หรือ|や|と)\s*$",
     re.IGNORECASE,
 )
+# Longer joins between two items of an enumeration: "pornography or content promoting self-harm",
+# "hate speech, and posts inciting violence". Separators, then at most a few of these words.
+_LIST_WORDS = frozenset(
+    {
+        *("and", "or", "as", "well", "including", "such", "like", "plus", "along", "with"),
+        *("the", "other", "any", "all", "of", "to", "on", "for", "that", "which"),
+        *("content", "material", "materials", "posts", "images", "videos", "messages"),
+        *("acts", "activities", "offences", "offenses", "crimes"),
+    }
+)
+_LIST_SEPARATOR = re.compile(r"[,;、，]|\b(?:and|or)\b", re.IGNORECASE)
+LIST_JOIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -46,8 +62,9 @@ class HarmAreaScorer:
     A cue counts in full the first time, half the second, then no more, so one word repeated
     does not make a topic; cues in the title count `title_factor` times. Harms that appear
     only as a list ("scams, cyberbullying and child sexual abuse material", the scope of a
-    regime) count little each, and the list speaks for platform regulation. At most
-    `max_labels` areas are kept, the best-scored first.
+    regime) count little each, and the list speaks for platform regulation. Besides the top
+    area, an area must be treated in substance: named in the title, in two sentences or more,
+    or scoring close to the top. At most `max_labels` areas are kept, the best-scored first.
     """
 
     def __init__(
@@ -59,8 +76,10 @@ class HarmAreaScorer:
         block_before: Sequence[str] = (),
         block_after: Sequence[str] = (),
     ):
-        self.block_before = re.compile(f"{alternation(block_before)}$")
-        self.block_after = re.compile(alternation(block_after))
+        # Whole Latin words: "TikTok ban" is a service banned, "TikTok bans accounts" the service
+        # acting. (Korean or Japanese endings may follow a cue, so only Latin letters stop it.)
+        self.block_before = re.compile(f"(?<![A-Za-z]){alternation(block_before)}$")
+        self.block_after = re.compile(f"{alternation(block_after)}(?![A-Za-z])")
         self.threshold = threshold
         self.relative_threshold = relative_threshold
         self.platform_share = PLATFORM_SHARE
@@ -95,6 +114,8 @@ class HarmAreaScorer:
         evidence: dict[str, list[str]] = defaultdict(list)
         seen: Counter[tuple[str, str]] = Counter()
         prominent: set[str] = set()
+        titled: set[str] = set()
+        spread: dict[str, tuple[int, int]] = {}  # first and last start of a label's cues in the body
         harm_matches = [m for m in matches if m.term.field == "harm"]
         blocked = self._blocked_services(text, matches)
         harm_matches += blocked
@@ -118,7 +139,14 @@ class HarmAreaScorer:
                 evidence[label].append(match.text)
                 if match.start < title_end + OPENING_CHARS:
                     prominent.add(label)
+            if match.term.weight > 0:
+                if match.in_title:
+                    titled.add(label)
+                else:
+                    first, last = spread.get(label, (match.start, match.start))
+                    spread[label] = (min(first, match.start), max(last, match.start))
         top = max(scores.values(), default=0.0)
+        top_label = max(scores, key=lambda label: (scores[label], label), default="")
         # A second or third area must carry a fair share of the item, not one passing phrase.
         floor = max(self.threshold, self.relative_threshold * top)
         ranked = sorted(
@@ -128,6 +156,13 @@ class HarmAreaScorer:
             # A whole service blocked is platform regulation whatever else the item is about.
             and (label != LIST_BONUS_LABEL or s >= self.platform_share * top or bool(blocked))
             and (label in prominent or len({e.lower() for e in evidence[label]}) >= 2)
+            # Treated in substance: named in the title or in two sentences at least, or close to the top.
+            and (
+                label == top_label
+                or label in titled
+                or _in_two_sentences(text, spread.get(label))
+                or s >= ONE_SENTENCE_SHARE * top
+            )
         )
         labels = [label for _, label in reversed(ranked)][: self.max_labels]
         return HarmAreaResult(
@@ -135,6 +170,10 @@ class HarmAreaScorer:
             scores={label: round(s, 2) for label, s in scores.items()},
             evidence={label: evidence[label] for label in labels},
         )
+
+
+def _in_two_sentences(text: str, spread: tuple[int, int] | None) -> bool:
+    return spread is not None and _SENTENCE_END.search(text, spread[0], spread[1]) is not None
 
 
 def _listed(text: str, matches: list[TermMatch]) -> set[int]:
@@ -145,13 +184,22 @@ def _listed(text: str, matches: list[TermMatch]) -> set[int]:
     for match in [*positive, None]:
         if match is not None and run and match.start >= run[-1].end:
             gap = text[run[-1].end : match.start]
-            if len(gap) <= 30 and _LIST_GAP.match(gap):
+            if _is_list_gap(gap):
                 run.append(match)
                 continue
         if len(run) >= 3 and len({m.term.label for m in run}) >= 2:
             listed.update(id(m) for m in run)
         run = [match] if match is not None else []
     return listed
+
+
+def _is_list_gap(gap: str) -> bool:
+    if len(gap) <= 30 and _LIST_GAP.match(gap):
+        return True
+    if len(gap) > 50 or not _LIST_SEPARATOR.search(gap):
+        return False
+    words = re.findall(r"[^\s,;:/()\-、，]+", gap.lower())
+    return len(words) <= LIST_JOIN_WORDS and all(w in _LIST_WORDS or w.endswith("ing") for w in words)
 
 
 @Language.factory(

@@ -26,7 +26,25 @@ GAZETTEER = {
     "KR.jsonl": [{"name": "South Korea", "kind": "country", "aliases": ["Korea", "Korean"]}],
     "KP.jsonl": [{"name": "North Korea", "kind": "country", "aliases": ["DPRK"]}],
     "platforms.jsonl": [
-        {"name": "X", "kind": "platform", "jurisdiction": None, "aliases": ["X Corp."], "context": ["twitter", "musk"]}
+        {"name": "X", "kind": "platform", "jurisdiction": None, "aliases": ["X Corp."], "context": ["twitter", "musk"]},
+        {"name": "TikTok", "kind": "platform", "jurisdiction": None},
+        {"name": "Meta", "kind": "company", "jurisdiction": None},
+    ],
+    "US.jsonl": [
+        {"name": "United States", "kind": "country", "aliases": ["US"]},
+        {"name": "Federal Bureau of Investigation", "kind": "police", "aliases": ["FBI"]},
+    ],
+    "TW.jsonl": [{"name": "Taiwan", "kind": "country", "aliases": ["Taiwanese"]}],
+    "TH.jsonl": [{"name": "Thailand", "kind": "country", "aliases": ["Thai"]}],
+    "MM.jsonl": [{"name": "Myanmar", "kind": "country"}],
+    "KE.jsonl": [{"name": "Kenya", "kind": "country"}],
+    "PH.jsonl": [{"name": "Philippines", "kind": "country"}],
+    "APAC.jsonl": [{"name": "Southeast Asia", "kind": "region"}],
+    "GLOBAL.jsonl": [
+        {"name": "United Nations Office on Drugs and Crime", "kind": "intergovernmental", "aliases": ["UNODC"]},
+        {"name": "UN Special Rapporteur", "kind": "intergovernmental", "aliases": ["UN special rapporteur"]},
+        {"name": "Irene Khan", "kind": "person"},
+        {"name": "Amnesty International", "kind": "ngo", "jurisdiction": None},
     ],
     "ambiguous.jsonl": [{"name": "Punjab", "kind": "region", "candidates": ["IN", "PK"]}],
     "PK.jsonl": [{"name": "Lahore", "kind": "city"}],
@@ -42,6 +60,11 @@ CUES = {
             {"id": "child_safety", "pattern": "age assurance", "weight": 3},
             {"id": "gambling", "pattern": "gambling", "weight": 3},
             {"id": "gambling", "pattern": "video game", "weight": -2},
+            {"id": "self_harm_suicide", "pattern": "self-harm", "weight": 3},
+            {"id": "self_harm_suicide", "pattern": "eating disorders", "weight": 3},
+            {"id": "sexual_content", "pattern": "pornography", "weight": 3},
+            {"id": "harassment_bullying", "pattern": "cyberbullying", "weight": 3},
+            {"id": "hate_speech", "pattern": "hate speech", "weight": 3},
         ],
         "doc_types.jsonl": [
             {"id": "consultation", "pattern": "submissions close", "weight": 3},
@@ -136,6 +159,99 @@ def test_an_ambiguous_place_follows_the_rest_of_the_item(pipeline):
     assert pakistan.user_data[JURISDICTIONS].about == ["PK"]
     india = run(pipeline, "Police in Jalandhar said Punjab would act.")
     assert india.user_data[JURISDICTIONS].about == ["IN"]
+
+
+def test_a_harm_in_one_sentence_of_the_body_is_a_passing_mention(pipeline):
+    title = "Age assurance code registered"
+    body = "Age assurance is coming. Age assurance rules apply to app stores. Critics cited cyberbullying."
+    assert run(pipeline, body, title).user_data[HARM_AREAS].labels == ["child_safety"]
+    twice = body.replace("app stores", "cyberbullying")
+    assert run(pipeline, twice, title).user_data[HARM_AREAS].labels == ["child_safety", "harassment_bullying"]
+    titled = run(pipeline, body, "Age assurance code to curb cyberbullying")
+    assert set(titled.user_data[HARM_AREAS].labels) == {"child_safety", "harassment_bullying"}
+
+
+def test_a_list_may_join_its_items_with_a_few_list_words(pipeline):
+    doc = run(pipeline, "Services that allow pornography or content promoting self-harm or eating disorders must act.")
+    result = doc.user_data[HARM_AREAS]
+    assert result.scores["self_harm_suicide"] < 3  # each listed item counts little
+    assert result.labels == []
+
+
+def test_a_service_banned_is_platform_regulation_but_not_a_service_banning(pipeline):
+    banned = run(pipeline, "The TikTok ban took effect on Monday amid hate speech concerns.")
+    assert "platform_regulation" in banned.user_data[HARM_AREAS].labels
+    banning = run(pipeline, "TikTok bans accounts that spread hate speech, the company said.")
+    assert "platform_regulation" not in banning.user_data[HARM_AREAS].labels
+
+
+def test_worldwide_scope_votes_for_global(pipeline):
+    text = "Amnesty International said hate speech spreads worldwide, with cases in Kenya."
+    result = run(pipeline, text, "Hate speech rises worldwide").user_data[JURISDICTIONS]
+    assert result.about == ["GLOBAL"]
+    assert result.mentioned == ["KE"]
+    off_topic = run(pipeline, "The firm operates worldwide and in Kenya.", "Firm raises money").user_data[JURISDICTIONS]
+    assert off_topic.about == ["KE"]
+
+
+def test_places_in_one_enumeration_are_settings(pipeline):
+    text = (
+        "Amnesty International said accounts set up in Kenya, the Philippines and the United States were shown "
+        "self-harm videos within hours, and urged TikTok to protect users worldwide from self-harm content."
+    )
+    result = run(pipeline, text, "TikTok feed pushes self-harm content").user_data[JURISDICTIONS]
+    assert result.about == ["GLOBAL"]
+    assert set(result.mentioned) == {"KE", "PH", "US"}
+
+
+def test_a_firm_acting_in_the_headline_is_a_global_policy(pipeline):
+    acting = run(
+        pipeline,
+        "Meta will remove hate speech faster, starting in the United States.",
+        "Meta loosens hate speech rules",
+        source_kind="news",
+    )
+    assert acting.user_data[JURISDICTIONS].about == ["GLOBAL"]
+    assert acting.user_data[JURISDICTIONS].mentioned == ["US"]
+    text = "Meta was fined over hate speech in the United States."
+    acted_on = run(pipeline, text, "Meta fined over hate speech", source_kind="news")
+    assert acted_on.user_data[JURISDICTIONS].about == ["US"]
+    text = "Meta opened an office in the United States."
+    off_topic = run(pipeline, text, "Meta opens office", source_kind="news")
+    assert off_topic.user_data[JURISDICTIONS].about == ["US"]
+
+
+def test_a_worldwide_body_reporting_on_the_region_is_about_the_region(pipeline):
+    text = "A UNODC report says scam centre compounds grew across the region, notably in Myanmar."
+    result = run(pipeline, text, "UNODC: scam centres spread in Southeast Asia").user_data[JURISDICTIONS]
+    assert result.about == ["APAC"]
+    assert "GLOBAL" not in result.mentioned
+
+
+def test_one_actor_named_twice_in_a_row_votes_once(pipeline):
+    text = (
+        "South Korea shelved the bill. Critics, including the UN special rapporteur, Irene Khan, warned "
+        "that it would chill reporting, and Irene Khan asked for changes."
+    )
+    result = run(pipeline, text, "Korea shelves fake news bill").user_data[JURISDICTIONS]
+    assert result.about == ["KR"]
+    assert result.mentioned == ["GLOBAL"]
+
+
+def test_nationality_and_flight_are_passing_mentions(pipeline):
+    text = "The military government said that its police in Myanmar raided a compound."
+    result = run(pipeline, text, "Taiwanese national held as hundreds flee to Thailand").user_data[JURISDICTIONS]
+    assert result.about == ["MM"]
+    assert set(result.mentioned) == {"TW", "TH"}
+
+
+def test_the_subject_of_the_first_sentence_acts_unless_it_speaks(pipeline):
+    text = "Thailand cut power to five towns in Myanmar where scam centre gangs operate, Thai officials said."
+    acting = run(pipeline, text, "Power cut to Myanmar border towns")
+    assert acting.user_data[JURISDICTIONS].about == ["MM", "TH"]
+    text = "The FBI says North Korea was behind the scam centre thefts, and North Korea denied it."
+    speaking = run(pipeline, text, "North Korea blamed for scam centre thefts")
+    assert speaking.user_data[JURISDICTIONS].about == ["KP"]
 
 
 def test_news_is_news_unless_it_is_an_opinion(pipeline):
