@@ -13,15 +13,18 @@ items, titles, sources, dates over 2019-2026, and about 5% near-duplicate copies
 Figures are medians over several runs (these machines are shared and noisy); nothing here is
 asserted. Engines are opened as `radar` opens them (`radar.engines`), in a temporary directory;
 memory is each child process's own peak (VmHWM), with its anonymous and file-backed parts (the
-index files tantivy maps) sampled apart. When ingest is below its target, a cProfile of it goes
-to bench/results/ingest-profile.txt. RADAR_BENCH_ITEMS sets the search index's size (default
-200,000) and RADAR_BENCH_REINDEX_ITEMS the store's for the reindex (default 100,000). The
-figures also go to bench/results/index_speed.json; the work files to a temporary directory
-(TMPDIR), removed at the end.
+index files tantivy maps) sampled apart, and for ingest the peak with its tagging process
+added. When ingest is below its target, a cProfile of it goes to
+bench/results/ingest-profile.txt. RADAR_BENCH_ITEMS sets the search index's size (default
+200,000), RADAR_BENCH_REINDEX_ITEMS the store's for the reindex (default 100,000), and
+RADAR_BENCH_PARTS which parts run (default "ingest,search,reindex"). The figures also go to
+bench/results/index_speed.json (index_speed-<parts>.json for a subset); the work files to a
+temporary directory (TMPDIR), removed at the end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -424,21 +427,30 @@ def write_ingest_lines(path: Path, count: int, seed: int = 3) -> Path:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def memory_status() -> dict[str, float]:
-    """This process's resident memory in MB from /proc/self/status: VmHWM (its own peak; ru_maxrss
-    would include the parent's from before exec), RssAnon (its own memory) and RssFile (mapped files)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        fields = dict(line.split(":", 1) for line in status)
-    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmHWM", "RssAnon", "RssFile")}
+def memory_status(pid: int | str = "self") -> dict[str, float]:
+    """A process's resident memory in MB from /proc/PID/status: VmHWM (its own peak; ru_maxrss
+    would include the parent's from before exec), VmRSS (now), RssAnon (its own memory) and
+    RssFile (mapped files)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmHWM", "VmRSS", "RssAnon", "RssFile")}
+
+
+def child_pids() -> list[int]:
+    found: list[int] = []
+    for task in Path("/proc/self/task").iterdir():
+        found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
 
 
 class MemorySampler:
     """Peaks of RssAnon and RssFile, sampled every 50 ms on a thread: VmHWM counts the pages of
     the index files tantivy maps (page cache the kernel can reclaim) with the process's own
-    memory, and these tell the two apart."""
+    memory, and these tell the two apart. `peak_all_mb` adds the resident memory of child
+    processes (the tagging worker) to this one's."""
 
     def __init__(self) -> None:
-        self.peaks = {"RssAnon": 0.0, "RssFile": 0.0}
+        self.peaks = {"RssAnon": 0.0, "RssFile": 0.0, "all": 0.0}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -452,9 +464,14 @@ class MemorySampler:
 
     def _sample(self) -> None:
         while True:
-            for name, mb in memory_status().items():
-                if name in self.peaks:
-                    self.peaks[name] = max(self.peaks[name], mb)
+            own = memory_status()
+            for name in ("RssAnon", "RssFile"):
+                self.peaks[name] = max(self.peaks[name], own[name])
+            children = 0.0
+            for pid in child_pids():
+                with contextlib.suppress(FileNotFoundError, KeyError):  # ended, or a zombie
+                    children += memory_status(pid)["VmRSS"]
+            self.peaks["all"] = max(self.peaks["all"], own["VmRSS"] + children)
             if self._stop.wait(0.05):
                 return
 
@@ -463,6 +480,7 @@ class MemorySampler:
             "peak_mb": memory_status()["VmHWM"],
             "peak_anon_mb": self.peaks["RssAnon"],
             "peak_file_mb": self.peaks["RssFile"],
+            "peak_all_mb": self.peaks["all"],
         }
 
 
@@ -524,13 +542,13 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float:
 
 
 def memory_medians(runs: list[dict[str, Any]]) -> dict[str, float]:
-    return {key: median_of(runs, key) for key in ("peak_mb", "peak_anon_mb", "peak_file_mb")}
+    return {key: median_of(runs, key) for key in ("peak_mb", "peak_anon_mb", "peak_file_mb", "peak_all_mb")}
 
 
 def memory_text(figures: dict[str, Any]) -> str:
     return (
         f"{figures['peak_mb']:,.0f} MB (anonymous {figures['peak_anon_mb']:,.0f}, "
-        f"mapped files {figures['peak_file_mb']:,.0f})"
+        f"mapped files {figures['peak_file_mb']:,.0f}; with child processes {figures.get('peak_all_mb', 0):,.0f})"
     )
 
 
@@ -571,6 +589,7 @@ def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str =
     from itertools import islice
 
     from index.ingest import Ingester, IngestReport, read_ingest_lines
+    from nlp.background import tagger_for_ingest
     from nlp.items import ItemIn
     from nlp.tagger import Tagger
     from radar.engines import open_search_engine, open_store
@@ -582,7 +601,11 @@ def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str =
     for lang, text in WARM_UP.items():
         tagger.tag(ItemIn(id="warm-up", title="", text=text, lang=lang))
     watch = Stopwatch()
-    ingester = Ingester(TimedTagger(tagger, watch), watch.wrap(store, "store"), watch.wrap(engine, "index"))  # type: ignore[arg-type]
+    # As `radar ingest` does: tagging in a second process, ahead of storing and indexing; "tag"
+    # is then the time spent waiting for tags.
+    ingester = Ingester(
+        TimedTagger(tagger_for_ingest(tagger), watch), watch.wrap(store, "store"), watch.wrap(engine, "index")
+    )  # type: ignore[arg-type]
     report = IngestReport()
     profiler = cProfile.Profile() if profile_file else None
     with open(items_file, "rb") as handle, MemorySampler() as memory:
@@ -881,20 +904,26 @@ def main() -> None:
     search_items = int(os.environ.get("RADAR_BENCH_ITEMS") or SEARCH_ITEMS)
     reindex_items = int(os.environ.get("RADAR_BENCH_REINDEX_ITEMS") or REINDEX_ITEMS)
     workdir = Path(tempfile.mkdtemp(prefix="radar-index-bench-"))
+    parts = (os.environ.get("RADAR_BENCH_PARTS") or "ingest,search,reindex").split(",")
     figures: dict[str, Any] = {}
     try:
-        figures["ingest"] = ingest = ingest_figures(workdir)
-        print(ingest_lines(ingest), flush=True)
-        figures["search"] = search = search_figures(workdir, search_items)
-        print(search_lines(search), flush=True)
-        shutil.rmtree(workdir / "search", ignore_errors=True)
-        figures["reindex"] = reindex = reindex_figures(workdir, reindex_items)
-        print(reindex_lines(reindex), flush=True)
+        if "ingest" in parts:
+            figures["ingest"] = ingest = ingest_figures(workdir)
+            print(ingest_lines(ingest), flush=True)
+        if "search" in parts:
+            figures["search"] = search = search_figures(workdir, search_items)
+            print(search_lines(search), flush=True)
+            shutil.rmtree(workdir / "search", ignore_errors=True)
+        if "reindex" in parts:
+            figures["reindex"] = reindex = reindex_figures(workdir, reindex_items)
+            print(reindex_lines(reindex), flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     figures["bench_s"] = time.perf_counter() - began
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "index_speed.json").write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+    (RESULTS / f"index_speed{'' if len(parts) == 3 else '-' + '-'.join(parts)}.json").write_text(
+        json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     print(f"(index bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/index_speed.json)")
 
 

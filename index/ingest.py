@@ -9,6 +9,7 @@ first, so store and index always end up agreeing and an item is stored once.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,9 +18,9 @@ from index.protocols import SearchEngine, Store
 from index.records import InvalidItemError, StoredItem, UpsertOutcome
 from index.store.content import content_hash
 from index.store.urls import canonical_url, item_id
+from nlp.background import ItemTagger
 from nlp.items import ItemError, ItemIn, TaggedItem
 from nlp.jsonl_input import read_json_lines
-from nlp.tagger import Tagger
 
 
 @dataclass
@@ -105,44 +106,75 @@ def stored_item(incoming: IngestItem, tags: TaggedItem, fetched_at: dt.datetime)
 
 
 class Ingester:
+    """Tags, stores and indexes items. The index is committed every `commit_every` items (a
+    commit costs a fraction of a second whatever its size) and at the end; items are taken out
+    of the outbox only once a commit holds them."""
+
     def __init__(
         self,
-        tagger: Tagger,
+        tagger: ItemTagger,
         store: Store,
         engine: SearchEngine,
         batch_size: int = 256,
+        commit_every: int = 2048,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ):
         self.tagger = tagger
         self.store = store
         self.engine = engine
         self.batch_size = batch_size
+        self.commit_every = commit_every
         self.clock = clock
+        self._uncommitted: set[str] = set()  # in the index writer, not yet committed
 
     def drain_outbox(self) -> int:
         """Index every stored item waiting for the index (story ids and versions as the store
-        now has them), then clear their marks; returns how many."""
-        indexed = 0
-        while pending := self.store.pending_index(self.batch_size):
-            self.engine.add(pending)
-            self.engine.commit()
-            self.store.mark_indexed(item.id for item in pending)
-            indexed += len(pending)
+        now has them), commit, and clear their marks; returns how many."""
+        indexed = self._index_pending()
+        self._commit()
         return indexed
 
+    def _index_pending(self) -> int:
+        """Hand the index writer every item waiting for the index that it does not hold yet;
+        commit when `commit_every` are waiting for a commit."""
+        indexed = 0
+        while pending := self.store.pending_index(self.batch_size, skip=self._uncommitted):
+            self.engine.add(pending)
+            self._uncommitted.update(item.id for item in pending)
+            indexed += len(pending)
+            if len(self._uncommitted) >= self.commit_every:
+                self._commit()
+        return indexed
+
+    def _commit(self) -> None:
+        self.engine.commit()
+        self.store.mark_indexed(self._uncommitted)
+        self._uncommitted.clear()
+
     def ingest(self, items: Iterable[IngestItem], report: IngestReport | None = None) -> IngestReport:
-        """Tag, store and index `items` batch by batch; counts go to `report`."""
+        """Tag, store and index `items` batch by batch; counts go to `report`. The tagger may
+        work ahead of the store (in another process); the store still takes batches in order."""
         report = report or IngestReport()
         report.repaired += self.drain_outbox()  # what an interrupted run stored but did not index
-        iterator = iter(items)
-        while batch := list(islice(iterator, self.batch_size)):
+        waiting: deque[IngestItem] = deque()  # handed to the tagger, not yet stored
+
+        def to_tag() -> Iterator[ItemIn]:
+            for incoming in items:
+                waiting.append(incoming)
+                yield incoming.item
+
+        tagged = self.tagger.tag_many(to_tag(), self.batch_size)
+        while pairs := [(waiting.popleft(), tags) for tags in islice(tagged, self.batch_size)]:
             fetched_at = self.clock()
-            tagged = self.tagger.tag_many(incoming.item for incoming in batch)
-            records = [stored_item(incoming, tags, fetched_at) for incoming, tags in zip(batch, tagged, strict=True)]
+            batch = [incoming for incoming, _tags in pairs]
+            records = [stored_item(incoming, tags, fetched_at) for incoming, tags in pairs]
             for outcome in self._store(batch, records, report):
                 setattr(report, outcome.status, getattr(report, outcome.status) + 1)
                 report.joined_story += int(outcome.joined_story and outcome.status == "new")
-            self.drain_outbox()
+            # An item stored again since the writer took it (a later line, same page) goes again.
+            self._uncommitted.difference_update(record.id for record in records)
+            self._index_pending()
+        self.drain_outbox()
         return report
 
     def _store(self, batch: list[IngestItem], records: list[StoredItem], report: IngestReport) -> list[UpsertOutcome]:

@@ -5,7 +5,7 @@ The index is derived from the store: everything in it can be rebuilt from `Store
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Protocol
 
 from index.records import ItemVersion, SearchQuery, SearchResult, StoredItem, UpsertOutcome
@@ -49,8 +49,8 @@ class Store(Protocol):
     def iter_items(self, batch_size: int = 1000) -> Iterator[StoredItem]:
         """Every item's latest version, in id order, reading `batch_size` rows at a time."""
 
-    def pending_index(self, limit: int = 1000) -> list[StoredItem]:
-        """Items stored but not yet confirmed in the index (the outbox)."""
+    def pending_index(self, limit: int = 1000, skip: Collection[str] = ()) -> list[StoredItem]:
+        """Items stored but not yet confirmed in the index (the outbox), but for those in `skip`."""
 
     def mark_indexed(self, ids: Iterable[str]) -> None: ...
 

@@ -28,7 +28,7 @@ def ingest(
     that was interrupted is completed by the next one.
     """
     from index.ingest import Ingester, IngestReport, read_ingest_lines
-    from nlp.tagger import Tagger
+    from nlp.background import TaggingError, tagger_for_ingest
     from radar.engines import open_search_engine, open_store
 
     settings = Settings.from_env()
@@ -36,7 +36,11 @@ def ingest(
     report = IngestReport()
     try:
         with open_input(file) as handle:
-            Ingester(Tagger(), store, engine).ingest(read_ingest_lines(handle, report), report)
+            Ingester(tagger_for_ingest(), store, engine).ingest(read_ingest_lines(handle, report), report)
+    except TaggingError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"So far: {report.summary()}", err=True)
+        raise typer.Exit(1) from exc
     finally:
         engine.close()
         store.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,8 +186,10 @@ class SqlStore:
         for page in self._pages(select(items), batch_size):
             yield from (stored_item(row) for row in page)
 
-    def pending_index(self, limit: int = 1000) -> list[StoredItem]:
+    def pending_index(self, limit: int = 1000, skip: Collection[str] = ()) -> list[StoredItem]:
         query = select(items).where(items.c.index_pending).order_by(items.c.id).limit(limit)
+        if skip:
+            query = query.where(items.c.id.not_in(sorted(skip)))
         with self.engine.connect() as conn:
             return [stored_item(row) for row in conn.execute(query).mappings()]
 

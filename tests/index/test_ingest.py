@@ -43,12 +43,13 @@ def tagger() -> Tagger:
     return Tagger()
 
 
-def ingest(tagger: Tagger, data_dir: Path, lines: list[bytes]) -> IngestReport:
+def ingest(tagger: Tagger, data_dir: Path, lines: list[bytes], commit_every: int = 2048) -> IngestReport:
     store = SqlStore.open(None, data_dir)
     engine = TantivyEngine(data_dir / "index")
     try:
         report = IngestReport()
-        Ingester(tagger, store, engine, batch_size=4).ingest(read_ingest_lines(lines, report), report)
+        ingester = Ingester(tagger, store, engine, batch_size=4, commit_every=commit_every)
+        ingester.ingest(read_ingest_lines(lines, report), report)
         return report
     finally:
         engine.close()
@@ -88,6 +89,22 @@ def test_a_changed_page_becomes_a_new_version(tagger, tmp_path):
     store.close()
 
 
+@pytest.mark.parametrize("commit_every", [1, 5, 2048])
+def test_a_page_changed_later_in_the_same_input_is_indexed_as_changed(tagger, tmp_path, commit_every):
+    changed = item_line(1, title="IMDA withdraws advisory", text="The IMDA withdrew the advisory after a review.")
+    lines = [item_line(n) for n in range(1, 7)] + [changed] + [item_line(n) for n in range(7, 10)]
+    report = ingest(tagger, tmp_path, lines, commit_every)
+    assert (report.new, report.updated) == (9, 1)
+    engine = TantivyEngine(tmp_path / "index")
+    assert engine.search(SearchQuery(text="withdrew")).total == 1
+    assert engine.search(SearchQuery(text='"advisory 1"')).total == 0  # the old text is gone
+    assert engine.search(SearchQuery(text="scam")).total == 8
+    engine.close()
+    store = SqlStore.open(None, tmp_path)
+    assert store.pending_index() == []  # all committed, the outbox empty
+    store.close()
+
+
 def test_bad_lines_are_rejected_by_number_and_the_rest_ingested(tagger, tmp_path):
     lines = [item_line(1), b"{broken\n", json.dumps({"title": "no url"}).encode() + b"\n", item_line(2)]
     report = ingest(tagger, tmp_path, lines)
@@ -117,6 +134,22 @@ def stored_count(database: Path) -> int:
         return 0  # the schema is not there yet
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be reaped has finished)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
 def test_a_run_killed_mid_way_is_completed_by_the_next(tmp_path):
     items = tmp_path / "items.jsonl"
     total = 3000
@@ -129,10 +162,13 @@ def test_a_run_killed_mid_way_is_completed_by_the_next(tmp_path):
     try:
         assert wait_until(lambda: stored_count(database) > 0 or run.poll() is not None, 120)
         assert run.poll() is None, "the first run finished before it could be interrupted"
+        workers = children(run.pid)
         run.send_signal(signal.SIGKILL)
     finally:
         run.wait(timeout=60)
     assert 0 < stored_count(database) < total
+    assert workers, "the run had no tagging process (3000 items are more than one batch)"
+    assert wait_until(lambda: not any(map(running, workers)), 60), "the tagging process outlived the killed run"
     again = subprocess.run(
         [sys.executable, "-m", "radar.cli", "ingest", str(items)], env=env, cwd=ROOT, capture_output=True, text=True
     )
