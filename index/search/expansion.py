@@ -19,7 +19,7 @@ from nlp.resources import DEFAULT_DATA_DIR, LANGUAGES, DataError, read_jsonl
 EXPANSION_WEIGHT = 0.6
 
 # Scripts written without spaces between words: each character is a token, as in the index.
-_CHARACTER_SCRIPTS = (
+CHARACTER_SCRIPTS = (
     (0x0E00, 0x0E7F),  # Thai
     (0x1100, 0x11FF),  # Hangul Jamo
     (0x3040, 0x30FF),  # Hiragana, Katakana
@@ -42,7 +42,7 @@ def default_equivalents_file() -> Path:
 def is_character_token(char: str) -> bool:
     """Whether `char` is in a script indexed a character at a time (CJK, Hangul, Thai)."""
     code = ord(char)
-    return any(low <= code <= high for low, high in _CHARACTER_SCRIPTS)
+    return any(low <= code <= high for low, high in CHARACTER_SCRIPTS)
 
 
 def match_key(text: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -42,6 +43,8 @@ from index.search.tantivy_schema import (
     item_document,
     register_analyzers,
     split_fingerprint,
+    unspaced,
+    without_separators,
 )
 
 POINTER = "CURRENT"
@@ -70,6 +73,7 @@ class TantivyEngine:
         self._writer: tantivy.IndexWriter | None = None
         self._generation: str | None = None
         self._pointer_stamp: tuple[int, int] | None = None
+        self._counting: ThreadPoolExecutor | None = None
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -129,9 +133,13 @@ class TantivyEngine:
             self._writer = None
 
     def close(self) -> None:
-        """Release the writer (discarding changes not committed) and the index."""
+        """Release the writer (discarding changes not committed), the index and the thread
+        that counts facets."""
         self._drop_writer()
         self._index = None
+        if self._counting is not None:
+            self._counting.shutdown()
+            self._counting = None
 
     # --- changes ----------------------------------------------------------------------
 
@@ -209,6 +217,9 @@ class TantivyEngine:
         position = decode_cursor(query)
         index = self._live()
         searcher = index.searcher()
+        # Counting facets over every match is the slow half of a search: it runs on another
+        # thread (tantivy releases the GIL) while this one ranks, fetches and highlights the page.
+        counting = self._counter().submit(self._aggregate, searcher, base)
         fetch = query.limit + 1  # one more than the page, to know whether another page follows
         if text_query is None or query.sort == "newest":
             page_query = base
@@ -229,7 +240,7 @@ class TantivyEngine:
             ranked = [(float(score), address) for score, address in found.hits]
             next_position = offset + query.limit if len(found.hits) > query.limit else None
         hits = self._hits(searcher, text_query, node, ranked[: query.limit])
-        total, facets, histogram = self._aggregate(searcher, base)
+        total, facets, histogram = counting.result()
         return SearchResult(
             total=total,
             hits=hits,
@@ -238,6 +249,11 @@ class TantivyEngine:
             next_cursor=encode_cursor(query, next_position) if next_position is not None else None,
             expanded_terms=expanded,
         )
+
+    def _counter(self) -> ThreadPoolExecutor:
+        if self._counting is None:
+            self._counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="radar-facets")
+        return self._counting
 
     def _hits(
         self,
@@ -254,7 +270,7 @@ class TantivyEngine:
             hits.append(
                 SearchHit(
                     id=document.get_first("id") or "",
-                    title=document.get_first("title") or "",
+                    title=unspaced(document.get_first("title") or ""),
                     url=document.get_first("url") or "",
                     published_at=as_utc(published) if published is not None else None,
                     language=document.get_first("language") or "",
@@ -295,14 +311,14 @@ class TantivyEngine:
 
 
 class _Snippets:
-    """Highlighted fragments of the text for a page of hits: exact matches first, else matches
-    after stemming, else the start of the text."""
+    """Highlighted fragments of the text for a page of hits: around what matched (a word, its
+    inflections, a phrase), else around a prefix's words, else the start of the text."""
 
     def __init__(
         self, searcher: tantivy.Searcher, schema: tantivy.Schema, text_query: tantivy.Query | None, node: Node | None
     ) -> None:
         self.searcher, self.schema, self.text_query = searcher, schema, text_query
-        self.generators: dict[str, tantivy.SnippetGenerator] = {}
+        self.generators: dict[bool, tantivy.SnippetGenerator] = {}
         # A lone CJK/Thai character is worth bolding only if the query searched for one.
         terms = leaves(node) if node is not None else []
         self.lone_characters = any(len(term.text) == 1 and is_character_token(term.text) for term in terms)
@@ -311,26 +327,28 @@ class _Snippets:
         # tantivy's generator highlights terms and phrases, not prefixes (regular expressions).
         self.words = any(not term.prefix for term in in_text)
 
-    def _generator(self, field: str) -> tantivy.SnippetGenerator:
-        if field not in self.generators:
+    def _generator(self, wide: bool) -> tantivy.SnippetGenerator:
+        """A generator for the text; `wide` for spaced text, three characters to each CJK one."""
+        if wide not in self.generators:
             assert self.text_query is not None
-            generator = tantivy.SnippetGenerator.create(self.searcher, self.text_query, self.schema, field)
-            generator.set_max_num_chars(SNIPPET_CHARS)
-            self.generators[field] = generator
-        return self.generators[field]
+            generator = tantivy.SnippetGenerator.create(self.searcher, self.text_query, self.schema, "text")
+            generator.set_max_num_chars(SNIPPET_CHARS * (3 if wide else 1))
+            self.generators[wide] = generator
+        return self.generators[wide]
 
     def of(self, document: tantivy.Document) -> str:
-        text = document.get_first("text") or ""
+        stored = document.get_first("text") or ""
+        text = unspaced(stored)
         if self.text_query is None:
             return plain_snippet(text)
-        for field in ("text", "text_stem") if self.words else ():
-            # The stemmed field is not stored: hand the generator the stored text under its name.
-            source = document if field == "text" else tantivy.Document(text_stem=text)
-            snippet = self._generator(field).snippet_from_doc(source)
+        wide = len(text) != len(stored)
+        if self.words:
+            snippet = self._generator(wide).snippet_from_doc(document)
             ranges = [(found.start, found.end) for found in snippet.highlighted()]
             if ranges:
                 fragment = snippet.fragment()
-                html = highlighted_html(fragment, byte_to_char_ranges(fragment, ranges), self.lone_characters)
+                fragment, char_ranges = without_separators(fragment, byte_to_char_ranges(fragment, ranges))
+                html = highlighted_html(fragment, char_ranges, self.lone_characters)
                 if "<b>" in html:
                     return html
         if self.prefixes:

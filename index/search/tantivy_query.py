@@ -7,12 +7,13 @@ import datetime as dt
 import tantivy
 
 from index.records import SearchQuery
-from index.search.expansion import is_character_token
+from index.search.inflections import inflections
 from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
-from index.search.tantivy_schema import stemmed_analyzer, words_analyzer
+from index.search.tantivy_schema import spaced, words_analyzer
 
-# A match in the title counts more than one in the text; a match only after stemming, less.
-_BOOSTS = {"title": 2.0, "text": 1.0, "title_stem": 0.6, "text_stem": 0.3}
+# A match in the title counts more than one in the text; a match of another inflection, less.
+_BOOSTS = {"title": 2.0, "text": 1.0}
+INFLECTION_WEIGHT = 0.4
 _REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
 
 
@@ -22,7 +23,6 @@ class TantivyQueries:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
         self.words = words_analyzer()
-        self.stemmed = stemmed_analyzer()
 
     def compile(self, node: Node) -> tantivy.Query | None:
         """The query for a tree; None if no part of it has a searchable token."""
@@ -83,7 +83,7 @@ class TantivyQueries:
         return query
 
     def _text(self, term: Term, fields: tuple[str, ...]) -> tantivy.Query | None:
-        tokens = self.words.analyze(term.text)
+        tokens = self.words.analyze(spaced(term.text))
         if not tokens:
             return None
         queries = []
@@ -92,14 +92,12 @@ class TantivyQueries:
                 queries.append(self._prefix(field, tokens))
                 continue
             queries.append(tantivy.Query.boost_query(self._words(field, tokens), _BOOSTS[field]))
-            # The stemmed fields hold no positions, so only a one-token word is looked up there;
-            # not a CJK character (stemming leaves it as it is) nor an expansion's term (the
-            # equivalents list the inflections that matter; every extra field costs query time).
-            stemmed = self.stemmed.analyze(term.text) if len(tokens) == 1 and term.weight == 1.0 else []
-            if len(stemmed) == 1 and not (len(stemmed[0]) == 1 and is_character_token(stemmed[0])):
-                stem_field = f"{field}_stem"
-                stem_query = tantivy.Query.term_query(self.schema, stem_field, stemmed[0])
-                queries.append(tantivy.Query.boost_query(stem_query, _BOOSTS[stem_field]))
+            # A one-word term also finds the word's inflections; not an expansion's term (the
+            # equivalents list the forms that matter, and every extra term costs query time).
+            others = inflections(tokens[0])[1:] if len(tokens) == 1 and term.weight == 1.0 else ()
+            if others:
+                variants = _should([tantivy.Query.term_query(self.schema, field, form) for form in others])
+                queries.append(tantivy.Query.boost_query(variants, _BOOSTS[field] * INFLECTION_WEIGHT))
         return queries[0] if len(queries) == 1 else _should(queries)
 
     def _words(self, field: str, tokens: list[str]) -> tantivy.Query:

@@ -178,6 +178,9 @@ def test_cjk_snippet_highlights_the_phrase(engine: SearchEngine) -> None:
     (hit,) = search(engine, "深度伪造", expand=False).hits
     assert "<b>深度伪造</b>" in hit.snippet
     assert "<b>深</b>" not in hit.snippet
+    # Whatever an engine does to index these scripts, titles and snippets come back as written.
+    assert not any(0xE000 <= ord(char) <= 0xF8FF for char in hit.title + hit.snippet)
+    assert any(0x4E00 <= ord(char) <= 0x9FFF for char in hit.title)
 
 
 def test_filter_only_listing_has_plain_snippets(engine: SearchEngine) -> None:
