@@ -28,6 +28,12 @@ PLATFORM_SHARE = 0.6
 # An area whose cues all stand in one sentence of the body is a passing mention unless it comes
 # close to the top (the title counts as a sentence of its own).
 ONE_SENTENCE_SHARE = 0.6
+# Areas whose everyday words are industry words ("AI", "artificial intelligence", "chatbot"): one of
+# these is tagged only with a cue of this weight or more (a deepfake, generative AI, an AI law).
+STRONG_WEIGHT = 2.0
+# A headline about a corporate deal (a funding round, an investment, an acquisition) or an appointment:
+# the harm words describe what the company sells or what the office oversees, so every cue counts this much.
+DEAL_FACTOR = 0.3
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]|\n\n")
 # What may stand between two items of an enumeration: "scams, cyberbullying and CSAM".
 _LIST_GAP = re.compile(
@@ -75,11 +81,23 @@ class HarmAreaScorer:
         max_labels: int,
         block_before: Sequence[str] = (),
         block_after: Sequence[str] = (),
+        block_patterns: Sequence[str] = (),
+        deal_patterns: Sequence[str] = (),
+        appointment_patterns: Sequence[str] = (),
+        strong_cue_areas: Sequence[str] = (),
     ):
         # Whole Latin words: "TikTok ban" is a service banned, "TikTok bans accounts" the service
         # acting. (Korean or Japanese endings may follow a cue, so only Latin letters stop it.)
         self.block_before = re.compile(f"(?<![A-Za-z]){alternation(block_before)}$")
         self.block_after = re.compile(f"{alternation(block_after)}(?![A-Za-z])")
+        # "Blocked 59 mobile apps", "the blocking of 25 streaming sites": whole services with no name.
+        # Matched on the lower-cased text, from the start of a word.
+        self.block_patterns = tuple(re.compile(p) for p in block_patterns)
+        self.deal_patterns = (
+            *(re.compile(p, re.IGNORECASE) for p in deal_patterns),
+            *(re.compile(p) for p in appointment_patterns),
+        )
+        self.strong_cue_areas = frozenset(strong_cue_areas)
         self.threshold = threshold
         self.relative_threshold = relative_threshold
         self.platform_share = PLATFORM_SHARE
@@ -92,7 +110,7 @@ class HarmAreaScorer:
         )
         return doc
 
-    def _blocked_services(self, text: str, matches: list[TermMatch]) -> list[TermMatch]:
+    def _blocked_services(self, text: str, matches: list[TermMatch], title_end: int) -> list[TermMatch]:
         """ "Blocked TikTok", "틱톡 차단": a whole service cut off is platform regulation."""
         cues = []
         for match in matches:
@@ -107,7 +125,19 @@ class HarmAreaScorer:
                 phrase = f"{hit.group().strip()} {match.text}" if before_name else f"{match.text}{hit.group()}"
                 term = Term("harm", LIST_BONUS_LABEL, BLOCK_WEIGHT)
                 cues.append(TermMatch(match.start, match.end, phrase, term, match.in_title))
+        folded = text.lower()
+        # (A few characters change length when lower-cased; the offsets must stay those of the text.)
+        for pattern in self.block_patterns if len(folded) == len(text) else ():
+            for hit in pattern.finditer(folded):
+                if hit.start() and folded[hit.start() - 1].isalpha():
+                    continue
+                term = Term("harm", LIST_BONUS_LABEL, BLOCK_WEIGHT)
+                phrase = text[hit.start() : hit.end()]
+                cues.append(TermMatch(hit.start(), hit.end(), phrase, term, hit.start() < title_end))
         return cues
+
+    def _is_deal(self, title: str) -> bool:
+        return any(pattern.search(title) for pattern in self.deal_patterns)
 
     def score(self, text: str, matches: list[TermMatch], title_end: int = 0) -> HarmAreaResult:
         scores: dict[str, float] = defaultdict(float)
@@ -116,8 +146,10 @@ class HarmAreaScorer:
         prominent: set[str] = set()
         titled: set[str] = set()
         spread: dict[str, tuple[int, int]] = {}  # first and last start of a label's cues in the body
+        strong: set[str] = set()
         harm_matches = [m for m in matches if m.term.field == "harm"]
-        blocked = self._blocked_services(text, matches)
+        blocked = self._blocked_services(text, matches, title_end)
+        deal = DEAL_FACTOR if self._is_deal(text[:title_end]) else 1.0
         harm_matches += blocked
         listed = _listed(text, harm_matches)
         if listed:
@@ -134,6 +166,10 @@ class HarmAreaScorer:
                 factor *= self.title_factor
             if id(match) in listed:
                 factor *= LIST_FACTOR
+            if match.term.weight > 0:
+                factor *= deal
+            if match.term.weight >= STRONG_WEIGHT:
+                strong.add(label)
             scores[label] += match.term.weight * factor
             if match.term.weight > 0 and match.text not in evidence[label]:
                 evidence[label].append(match.text)
@@ -153,6 +189,7 @@ class HarmAreaScorer:
             (s, label)
             for label, s in scores.items()
             if s >= floor
+            and (label in strong or label not in self.strong_cue_areas)
             # A whole service blocked is platform regulation whatever else the item is about.
             and (label != LIST_BONUS_LABEL or s >= self.platform_share * top or bool(blocked))
             and (label in prominent or len({e.lower() for e in evidence[label]}) >= 2)
@@ -181,15 +218,18 @@ def _listed(text: str, matches: list[TermMatch]) -> set[int]:
     positive = sorted((m for m in matches if m.term.weight > 0), key=lambda m: m.start)
     listed: set[int] = set()
     run: list[TermMatch] = []
+    items = 0  # cues side by side ("AI-generated child sexual images") are one item of the list
     for match in [*positive, None]:
         if match is not None and run and match.start >= run[-1].end:
             gap = text[run[-1].end : match.start]
-            if _is_list_gap(gap):
+            if not gap.strip() or _is_list_gap(gap):
+                items += bool(gap.strip())
                 run.append(match)
                 continue
-        if len(run) >= 3 and len({m.term.label for m in run}) >= 2:
+        if items >= 2 and len({m.term.label for m in run}) >= 2:
             listed.update(id(m) for m in run)
         run = [match] if match is not None else []
+        items = 0
     return listed
 
 
@@ -210,6 +250,7 @@ def _is_list_gap(gap: str) -> bool:
         "relative_threshold": 0.3,
         "title_factor": 1.5,
         "max_labels": 3,
+        "strong_cue_areas": ["ai_synthetic_media"],
     },
 )
 def make_harm_area_scorer(
@@ -220,6 +261,7 @@ def make_harm_area_scorer(
     relative_threshold: float,
     title_factor: float,
     max_labels: int,
+    strong_cue_areas: list[str],
 ) -> HarmAreaScorer:
     cues = load_context_cues(Path(data_dir), str(nlp.lang))
     return HarmAreaScorer(
@@ -229,4 +271,8 @@ def make_harm_area_scorer(
         max_labels,
         cues.get("service_block_before", []),
         cues.get("service_block_after", []),
+        cues.get("service_block_patterns", []),
+        cues.get("corporate_deal_patterns", []),
+        cues.get("appointment_patterns", []),
+        strong_cue_areas,
     )

@@ -65,6 +65,13 @@ CUES = {
             {"id": "sexual_content", "pattern": "pornography", "weight": 3},
             {"id": "harassment_bullying", "pattern": "cyberbullying", "weight": 3},
             {"id": "hate_speech", "pattern": "hate speech", "weight": 3},
+            {"id": "ai_synthetic_media", "pattern": "AI", "weight": 1},
+            {"id": "ai_synthetic_media", "pattern": "artificial intelligence", "weight": 1},
+            {"id": "ai_synthetic_media", "pattern": "chatbot", "weight": 1},
+            {"id": "ai_synthetic_media", "pattern": "deepfake", "weight": 3},
+            {"id": "ai_synthetic_media", "pattern": "AI-generated", "weight": 3},
+            {"id": "child_safety", "pattern": "child", "weight": 1},
+            {"id": "sexual_content", "pattern": "sexual images", "weight": 3},
         ],
         "doc_types.jsonl": [
             {"id": "consultation", "pattern": "submissions close", "weight": 3},
@@ -183,6 +190,40 @@ def test_a_service_banned_is_platform_regulation_but_not_a_service_banning(pipel
     assert "platform_regulation" in banned.user_data[HARM_AREAS].labels
     banning = run(pipeline, "TikTok bans accounts that spread hate speech, the company said.")
     assert "platform_regulation" not in banning.user_data[HARM_AREAS].labels
+
+
+def test_apps_blocked_by_number_are_platform_regulation_unless_one_harm_is_named(pipeline):
+    apps = run(pipeline, "The ministry invoked its powers to block 59 mobile apps, citing hate speech concerns.")
+    assert "platform_regulation" in apps.user_data[HARM_AREAS].labels
+    sites = run(pipeline, "The ministry ordered the blocking of 25 streaming apps and websites.")
+    assert sites.user_data[HARM_AREAS].labels == ["platform_regulation"]
+    gambling = run(pipeline, "Police blocked 22 illegal betting apps and closed gambling dens; gambling arrests rose.")
+    assert gambling.user_data[HARM_AREAS].labels == ["gambling"]
+
+
+def test_bare_ai_words_do_not_make_synthetic_media(pipeline):
+    text = "The AI plan uses artificial intelligence in a new chatbot. AI training will follow. More AI is coming."
+    assert run(pipeline, text, "Government unveils AI plan").user_data[HARM_AREAS].labels == []
+    deepfake = run(pipeline, text + " Officials warned of deepfake videos.", "Government unveils AI plan")
+    assert deepfake.user_data[HARM_AREAS].labels == ["ai_synthetic_media"]
+
+
+def test_a_corporate_deal_or_appointment_headline_needs_much_stronger_evidence(pipeline):
+    text = "The company sells tools that stop scams. Banks use it against scam centre networks and fraud."
+    for title in (
+        "Anti-scam start-up raises $20 million in Series B round",
+        "Tech giant to invest US$2.2 billion in the region",
+        "Jane Doe replaces John Roe as anti-scam commissioner",
+    ):
+        assert run(pipeline, text, title).user_data[HARM_AREAS].labels == [], title
+    assert run(pipeline, text, "Police warn of new scams").user_data[HARM_AREAS].labels == ["scams_fraud"]
+
+
+def test_cues_side_by_side_are_one_item_not_a_list(pipeline):
+    doc = run(pipeline, "A man made AI-generated child sexual images, police said.", "Man jailed")
+    result = doc.user_data[HARM_AREAS]
+    assert result.scores["ai_synthetic_media"] == 3.0  # not discounted as an enumeration
+    assert set(result.labels) == {"ai_synthetic_media", "sexual_content"}
 
 
 def test_worldwide_scope_votes_for_global(pipeline):
