@@ -51,6 +51,7 @@ POINTER = "CURRENT"
 _BUCKETS = 5000  # more than the distinct values of any facet column, so every count is exact
 _SORT_KEY = re.compile(r"[0-9a-f]{14,}")
 _FINGERPRINT_BATCH = 10_000
+_SNIPPET_OPENING = 1500  # characters of a text searched for a snippet before the whole of it
 
 
 class TantivyEngine:
@@ -342,8 +343,10 @@ class _Snippets:
         if self.text_query is None:
             return plain_snippet(text)
         wide = len(text) != len(stored)
-        if self.words:
-            snippet = self._generator(wide).snippet_from_doc(document)
+        # The generator's time grows with the text: the opening, where a match usually is, first.
+        openings = (stored[:_SNIPPET_OPENING], stored) if len(stored) > _SNIPPET_OPENING else (stored,)
+        for opening in openings if self.words else ():
+            snippet = self._generator(wide).snippet_from_doc(tantivy.Document(text=opening))
             ranges = [(found.start, found.end) for found in snippet.highlighted()]
             if ranges:
                 fragment = snippet.fragment()

@@ -29,7 +29,7 @@ def test_highlight_ranges_follow_the_text_when_separators_go() -> None:
     assert without_separators("no separators", [(0, 2)]) == ("no separators", [(0, 2)])
 
 
-def test_a_word_finds_and_highlights_its_inflections(tmp_path) -> None:
+def test_words_inflections_and_late_matches_are_found_and_highlighted(tmp_path) -> None:
     import datetime as dt
 
     from index.records import SearchQuery, StoredItem
@@ -45,8 +45,14 @@ def test_a_word_finds_and_highlights_its_inflections(tmp_path) -> None:
         )  # fmt: skip
 
     engine = TantivyEngine(tmp_path / "index")
-    engine.add([item("plural", "New regulations for platforms."), item("past", "The app was banned in March.")])
+    late = "The committee met again. " * 200 + "Only here does it name deepfakes."
+    engine.add([
+        item("plural", "New regulations for platforms."), item("past", "The app was banned in March."),
+        item("late", late),
+    ])  # fmt: skip
     engine.commit()
+    [hit] = engine.search(SearchQuery(text="deepfakes", expand=False)).hits
+    assert "<b>deepfakes</b>" in hit.snippet  # a match far past the opening is still found
     [hit] = engine.search(SearchQuery(text="regulation")).hits
     assert hit.id == "plural" and "<b>regulations</b>" in hit.snippet
     [hit] = engine.search(SearchQuery(text="bans")).hits
