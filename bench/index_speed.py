@@ -484,14 +484,64 @@ class MemorySampler:
         }
 
 
-def child(*args: str) -> dict[str, Any]:
-    """Run one of this module's child modes (see `CHILDREN`) in a fresh process; its JSON figures."""
+def child(*args: str, cgroup: Path | None = None) -> dict[str, Any]:
+    """Run one of this module's child modes (see `CHILDREN`) in a fresh process; its JSON figures.
+    With `cgroup`, the child runs in that (cgroup v1) memory group."""
+
+    def join_group() -> None:
+        if cgroup is not None:
+            (cgroup / "cgroup.procs").write_text(str(os.getpid()))
+
     out = subprocess.run(
-        [sys.executable, "-m", "bench.index_speed", *args], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-m", "bench.index_speed", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        preexec_fn=join_group if cgroup is not None else None,
     )
     if out.returncode != 0:
+        if cgroup is not None:
+            return {"failed": f"exit status {out.returncode}", "stderr": out.stderr[-2000:]}
         sys.exit(f"bench: child {args[0]} failed:\n{out.stderr}")
     return json.loads(out.stdout.splitlines()[-1])
+
+
+CGROUP_MEMORY = Path("/sys/fs/cgroup/memory")
+
+
+def memory_limited_group(limit_mb: int) -> Path | None:
+    """A cgroup v1 memory group limited to `limit_mb` (page cache of mapped index files counts
+    against it and is reclaimed at the limit; the kernel kills the child if its own memory
+    does not fit), or None where this process may not make one."""
+    group = CGROUP_MEMORY / f"radar-bench-{os.getpid()}"
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "memory.limit_in_bytes").write_text(str(limit_mb * 1024 * 1024))
+        swap_too = group / "memory.memsw.limit_in_bytes"  # no swapping out instead of fitting
+        if swap_too.exists():
+            swap_too.write_text(str(limit_mb * 1024 * 1024))
+    except OSError:
+        return None
+    return group
+
+
+def limited_run(args: tuple[str, ...], limit_mb: int) -> dict[str, Any] | None:
+    """`child(*args)` inside a memory limit of `limit_mb`: its figures, whether it completed,
+    and the group's peak usage; None where no limit can be set."""
+    group = memory_limited_group(limit_mb)
+    if group is None:
+        return None
+    try:
+        figures = child(*args, cgroup=group)
+        figures["limit_mb"] = limit_mb
+        figures["group_peak_mb"] = int((group / "memory.max_usage_in_bytes").read_text()) / 2**20
+        control = dict(line.split() for line in (group / "memory.oom_control").read_text().splitlines())
+        figures["oom_kills"] = int(control.get("oom_kill", 0))
+        return figures
+    finally:
+        with contextlib.suppress(OSError):
+            group.rmdir()
 
 
 class Stopwatch:
@@ -884,11 +934,13 @@ def reindex_figures(workdir: Path, count: int) -> dict[str, Any]:
             "seconds": median_of(runs, "seconds"),
             **memory_medians(runs),
         }
+    limited = limited_run(("reindex-child", str(settings.data_dir)), MEMORY_TARGET_MB)
     store.close()
     rate = sizes[count]["items_per_s"]
     return {
         "items": count,
         "sizes": sizes,
+        "under_limit": limited,
         "store_items_per_s": count / fill_seconds,
         "store_mb": disk_mb(settings.data_dir) - disk_mb(settings.data_dir / "index"),
         "index_mb": disk_mb(settings.data_dir / "index"),
@@ -969,9 +1021,22 @@ def reindex_lines(reindex: dict[str, Any]) -> str:
             f"{reindex['million_s'] / 60:.1f} min (target <= {REINDEX_TARGET_S // 60} min)",
             f"reindex peak resident memory (VmHWM): {memory_text(small)} at {small_n:,} items, "
             f"{memory_text(large)} at {large_n:,} (target <= {MEMORY_TARGET_MB} MB, flat)",
+            limited_line(reindex.get("under_limit"), f"reindex of {large_n:,} items"),
             f"(store for the reindex filled by SqlStore.upsert at {reindex['store_items_per_s']:,.0f} items/s: "
             f"{reindex['store_mb']:,.0f} MB of SQLite for {large_n:,} items)",
         ]
+    )
+
+
+def limited_line(limited: dict[str, Any] | None, what: str) -> str:
+    if limited is None:
+        return f"{what} under a {MEMORY_TARGET_MB} MB memory limit: not measured (no writable cgroup v1 memory group)"
+    if "failed" in limited:
+        return f"{what} under a {limited['limit_mb']} MB memory limit: FAILED ({limited['failed']})"
+    return (
+        f"{what} inside a {limited['limit_mb']} MB memory cgroup (mapped index pages reclaimed at the limit): "
+        f"completed in {limited['seconds']:.0f} s, group peak {limited['group_peak_mb']:,.0f} MB, "
+        f"process anonymous peak {limited['peak_anon_mb']:,.0f} MB"
     )
 
 
