@@ -102,6 +102,10 @@ class SearchResult:
     expanded_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # query term -> added equivalents
 
 
+class IndexOutdatedError(RuntimeError):
+    """The search index was built for another schema; it is rebuilt from the store."""
+
+
 class QueryError(ValueError):
     """A query that cannot be run, with a message a person can act on (never a stack trace)."""
 

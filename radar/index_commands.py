@@ -11,7 +11,8 @@ from typing import Annotated, Any, BinaryIO
 
 import typer
 
-from index.records import MAX_LIMIT, QueryError, SearchQuery, SearchResult
+from index.protocols import SearchEngine, Store
+from index.records import MAX_LIMIT, IndexOutdatedError, QueryError, SearchQuery, SearchResult
 from radar.settings import Settings
 
 
@@ -35,6 +36,11 @@ def ingest(
     store, engine = open_store(settings), open_search_engine(settings)
     report = IngestReport()
     try:
+        try:
+            engine.commit()  # opens the index; nothing to commit yet
+        except IndexOutdatedError as exc:
+            typer.echo(f"{exc}\nRebuilding it first.", err=True)
+            typer.echo(_rebuild(store, engine), err=True)
         with open_input(file) as handle:
             Ingester(tagger_for_ingest(), store, engine).ingest(read_ingest_lines(handle, report), report)
     except TaggingError as exc:
@@ -96,6 +102,9 @@ def search(
     except QueryError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except IndexOutdatedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     finally:
         engine.close()
     typer.echo(json.dumps(result_json(result), ensure_ascii=False) if as_json else _table(result))
@@ -108,14 +117,18 @@ def reindex() -> None:
     settings = Settings.from_env()
     store, engine = open_store(settings), open_search_engine(settings)
     try:
-        began = time.perf_counter()
-        count = engine.rebuild(store.iter_items())
-        while pending := store.pending_index(1000):  # the rebuild holds them all now
-            store.mark_indexed(item.id for item in pending)
-        typer.echo(f"reindexed {count} items in {time.perf_counter() - began:.1f} s")
+        typer.echo(_rebuild(store, engine))
     finally:
         engine.close()
         store.close()
+
+
+def _rebuild(store: Store, engine: SearchEngine) -> str:
+    began = time.perf_counter()
+    count = engine.rebuild(store.iter_items())
+    while pending := store.pending_index(1000):  # the rebuild holds them all now
+        store.mark_indexed(item.id for item in pending)
+    return f"reindexed {count} items in {time.perf_counter() - began:.1f} s"
 
 
 def check() -> None:
@@ -126,7 +139,11 @@ def check() -> None:
     settings = Settings.from_env()
     store, engine = open_store(settings), open_search_engine(settings)
     try:
-        indexed = dict(engine.fingerprints())
+        try:
+            indexed = dict(engine.fingerprints())
+        except IndexOutdatedError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
         missing, stale, stored = [], [], 0
         for item_id, digest in store.fingerprints():
             stored += 1

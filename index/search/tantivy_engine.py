@@ -22,7 +22,7 @@ from pathlib import Path
 
 import tantivy
 
-from index.records import FACET_FIELDS, QueryError, SearchHit, SearchQuery, SearchResult, StoredItem
+from index.records import FACET_FIELDS, IndexOutdatedError, QueryError, SearchHit, SearchQuery, SearchResult, StoredItem
 from index.search.cursor import decode_cursor, encode_cursor
 from index.search.expansion import Equivalents, is_character_token
 from index.search.query import Node, leaves, parse_query, validate_search
@@ -99,9 +99,9 @@ class TantivyEngine:
         try:
             index = tantivy.Index(self.schema, path=str(self.directory / generation), reuse=True)
         except ValueError as error:
-            raise RuntimeError(
+            raise IndexOutdatedError(
                 f"The search index in {self.directory / generation} cannot be opened ({error}); "
-                "it may have been built by another version: run `radar reindex`."
+                "it was built by another version of radar: `radar reindex` rebuilds it from the store."
             ) from error
         register_analyzers(index)
         self._index, self._generation = index, generation

@@ -93,3 +93,28 @@ def test_check_finds_a_lost_index_and_reindex_repairs_it(data_dir, tmp_path):
     assert rebuilt.returncode == 0
     assert "reindexed 12 items" in rebuilt.stdout.decode()
     assert radar(copy, "check").returncode == 0
+
+
+def test_an_index_of_another_schema_is_named_and_ingest_rebuilds_it(data_dir, tmp_path):
+    import tantivy
+
+    copy = tmp_path / "copy"
+    shutil.copytree(data_dir, copy)
+    # What an older version left behind: a live generation whose schema is not this one's.
+    old = copy / "index" / "gen-old"
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True)
+    builder.add_text_field("text_stem")
+    old.mkdir()
+    tantivy.Index(builder.build(), path=str(old))
+    (copy / "index" / "CURRENT").write_text("gen-old\n", encoding="utf-8")
+    for command in (["search", "--country", "AU"], ["check"]):
+        refused = radar(copy, *command)
+        assert refused.returncode == 1
+        assert "built by another version" in refused.stderr.decode()
+        assert "radar reindex" in refused.stderr.decode() and "Traceback" not in refused.stderr.decode()
+    again = radar(copy, "ingest", stdin=b"")
+    assert again.returncode == 0, again.stderr.decode()
+    assert "Rebuilding it first" in again.stderr.decode() and "reindexed 12 items" in again.stderr.decode()
+    assert radar(copy, "check").returncode == 0
+    assert json.loads(radar(copy, "search", "--country", "AU", "--json").stdout)["total"] > 0
