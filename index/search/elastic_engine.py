@@ -31,8 +31,8 @@ from index.records import (
 )
 from index.search.cursor import decode_cursor, encode_cursor
 from index.search.elastic_query import compile_node, filter_clauses
-from index.search.expansion import Equivalents
-from index.search.query import normalize_keyword, parse_query, validate_search
+from index.search.expansion import Equivalents, search_tree
+from index.search.query import normalize_keyword
 from index.search.snippets import SNIPPET_CHARS
 
 TEMPLATE_FILE = Path(__file__).with_name("elastic_template.json")
@@ -188,11 +188,7 @@ class ElasticEngine:
             self.client.close_point_in_time(id=pit)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        validate_search(query)
-        node = parse_query(query.text)
-        expanded: dict[str, tuple[str, ...]] = {}
-        if node is not None and self.equivalents is not None and query.expand:
-            node, expanded = self.equivalents.expand(node)
+        node, expanded = search_tree(query, self.equivalents)
         must = [compile_node(node)] if node is not None else [{"match_all": {}}]
         request: dict[str, Any] = {
             "query": {"bool": {"must": must, "filter": filter_clauses(query)}},

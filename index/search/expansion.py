@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.search.query import And, Node, Not, Or, Term
+from index.records import SearchQuery
+from index.search.query import And, Node, Not, Or, Term, parse_query, validate_search
 from nlp.resources import DEFAULT_DATA_DIR, LANGUAGES, DataError, read_jsonl
 
 EXPANSION_WEIGHT = 0.6
@@ -184,3 +185,13 @@ class Equivalents:
 
 def _expandable(term: Term) -> bool:
     return term.field is None and not term.prefix and term.weight == 1.0
+
+
+def search_tree(query: SearchQuery, equivalents: Equivalents | None) -> tuple[Node | None, dict[str, tuple[str, ...]]]:
+    """A search checked, its text parsed (None when empty), and expanded with `equivalents`
+    unless the search asks not to be: the tree both engines compile, and the terms added."""
+    validate_search(query)
+    node = parse_query(query.text)
+    if node is None or equivalents is None or not query.expand:
+        return node, {}
+    return equivalents.expand(node)

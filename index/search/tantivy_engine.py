@@ -24,8 +24,8 @@ import tantivy
 
 from index.records import FACET_FIELDS, IndexOutdatedError, QueryError, SearchHit, SearchQuery, SearchResult, StoredItem
 from index.search.cursor import decode_cursor, encode_cursor
-from index.search.expansion import Equivalents, is_character_token
-from index.search.query import Node, leaves, parse_query, validate_search
+from index.search.expansion import Equivalents, is_character_token, search_tree
+from index.search.query import Node, leaves
 from index.search.snippets import (
     SNIPPET_CHARS,
     byte_to_char_ranges,
@@ -206,11 +206,7 @@ class TantivyEngine:
             query = index.parse_query(f"fingerprint:>{hits[-1][0]}")
 
     def search(self, query: SearchQuery) -> SearchResult:
-        validate_search(query)
-        node = parse_query(query.text)
-        expanded: dict[str, tuple[str, ...]] = {}
-        if node is not None and self.equivalents is not None and query.expand:
-            node, expanded = self.equivalents.expand(node)
+        node, expanded = search_tree(query, self.equivalents)
         text_query = self.queries.compile(node) if node is not None else None
         if node is not None and text_query is None:
             raise QueryError(f"Nothing to search for in {query.text.strip()!r}: use words with letters or digits.")
