@@ -250,7 +250,10 @@ class JurisdictionResolver:
         return 1.0
 
     def _is_passing(self, folded: str, match: TermMatch) -> bool:
+        """Framed as a comparison, venue or nationality by the words just before or after it, in
+        its own sentence: the headline's last words do not frame the body's first."""
         before = folded[max(0, match.start - WINDOW) : match.start]
+        before = before[_sentence_start(before) :]
         after = folded[match.end : match.end + 16]
         return bool(self.passing_before.search(before) or self.passing_after.match(after))
 
@@ -271,6 +274,12 @@ class _Tally:
         self.mentions[code] += 1
         if surface not in self.evidence[code]:
             self.evidence[code].append(surface)
+
+
+def _sentence_start(before: str) -> int:
+    """Where the last sentence in `before` starts (0 when it starts earlier)."""
+    found = max(before.rfind(". "), before.rfind("\n"), before.rfind("。"))
+    return found + 1 if found >= 0 else 0
 
 
 def _enumerated(text: str, by_span: dict[tuple[int, int], list[TermMatch]]) -> set[tuple[int, int]]:

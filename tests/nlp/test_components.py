@@ -155,6 +155,16 @@ def test_a_passing_mention_is_kept_apart(pipeline):
     assert result.mentioned == ["AU"]
 
 
+def test_a_headline_does_not_frame_the_first_sentence_of_the_body(pipeline):
+    # "after" ends the headline: it does not make the body's opening place a passing mention.
+    text = "Australia's eSafety Commissioner ordered the removal of the video. The attack was filmed in Singapore."
+    result = run(pipeline, text, "Attack video banned a day after the attack").user_data[JURISDICTIONS]
+    assert result.about == ["AU"]
+    assert result.mentioned == ["SG"]
+    framed = run(pipeline, "Singapore acted after Australia.").user_data[JURISDICTIONS]
+    assert framed.about == ["SG"] and framed.mentioned == ["AU"]
+
+
 def test_korea_is_south_korea_unless_the_north_is_named(pipeline):
     assert run(pipeline, "Korea passed a new law.").user_data[JURISDICTIONS].about == ["KR"]
     north = run(pipeline, "North Korea hackers stole crypto, North Korea denied it.")
@@ -214,6 +224,7 @@ def test_a_corporate_deal_or_appointment_headline_needs_much_stronger_evidence(p
         "Anti-scam start-up raises $20 million in Series B round",
         "Tech giant to invest US$2.2 billion in the region",
         "Jane Doe replaces John Roe as anti-scam commissioner",
+        "Security firm launches real-time scam detection tool for banks",
     ):
         assert run(pipeline, text, title).user_data[HARM_AREAS].labels == [], title
     assert run(pipeline, text, "Police warn of new scams").user_data[HARM_AREAS].labels == ["scams_fraud"]
