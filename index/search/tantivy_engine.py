@@ -70,7 +70,6 @@ class TantivyEngine:
         self.writer_threads = writer_threads
         self.schema = build_schema()
         self.queries = TantivyQueries(self.schema)
-        self.highlighting = TantivyQueries(self.schema, use_pairs=False)
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._generation: str | None = None
@@ -237,8 +236,7 @@ class TantivyEngine:
             found = searcher.search(base, fetch, count=False, offset=offset)
             ranked = [(float(score), address) for score, address in found.hits]
             next_position = offset + query.limit if len(found.hits) > query.limit else None
-        highlight = self.highlighting.compile(node) if node is not None else None
-        hits = self._hits(searcher, highlight, node, ranked[: query.limit])
+        hits = self._hits(searcher, text_query, node, ranked[: query.limit])
         total, facets, histogram = counting.result()
         return SearchResult(
             total=total,

@@ -9,7 +9,7 @@ import tantivy
 from index.records import SearchQuery
 from index.search.inflections import inflections
 from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
-from index.search.tantivy_schema import pairs, spaced, words_analyzer
+from index.search.tantivy_schema import spaced, words_analyzer
 
 # A match in the title counts more than one in the text; a match of another inflection, less.
 _BOOSTS = {"title": 2.0, "text": 1.0}
@@ -18,12 +18,10 @@ _REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
 
 
 class TantivyQueries:
-    """Builds tantivy queries for one schema. With `use_pairs`, phrases search the pairs fields
-    (fast); without, the words' positions (what a snippet generator needs to highlight them)."""
+    """Builds tantivy queries for one schema."""
 
-    def __init__(self, schema: tantivy.Schema, use_pairs: bool = True) -> None:
+    def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
-        self.use_pairs = use_pairs
         self.words = words_analyzer()
 
     def compile(self, node: Node) -> tantivy.Query | None:
@@ -105,17 +103,7 @@ class TantivyQueries:
     def _words(self, field: str, tokens: list[str]) -> tantivy.Query:
         if len(tokens) == 1:
             return tantivy.Query.term_query(self.schema, field, tokens[0])
-        phrase = tantivy.Query.phrase_query(self.schema, field, list(tokens))
-        if not self.use_pairs:
-            return phrase
-        # A pair is a two-word phrase; a longer phrase needs all its pairs (its rarest leads) and
-        # then, on the items they leave, its positions. The pairs score it.
-        terms = [tantivy.Query.term_query(self.schema, f"{field}_pairs", pair) for pair in dict.fromkeys(pairs(tokens))]
-        if len(tokens) == 2:
-            return terms[0]
-        clauses = [(tantivy.Occur.Must, term) for term in terms]
-        clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(phrase, 0.0)))
-        return tantivy.Query.boolean_query(clauses)
+        return tantivy.Query.phrase_query(self.schema, field, list(tokens))
 
     def _prefix(self, field: str, tokens: list[str]) -> tantivy.Query:
         if len(tokens) == 1:  # analysed tokens hold only letters, marks and digits: nothing to escape

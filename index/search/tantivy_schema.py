@@ -8,13 +8,6 @@ segmenter). The characters are split apart before tantivy sees the text: `spaced
 SEPARATOR (a private-use character, never part of a token) on each side of them, and tantivy's
 own `simple` tokenizer splits on it; a regex tokenizer did the same work 2.5 times slower. The
 stored title and text keep the separators, and `unspaced` removes them on the way out.
-Phrases run on word pairs: `title_pairs` and `text_pairs` hold every two adjacent tokens of the
-title and text as one term ("online\ue001safety"; two CJK characters are a pair too, Elasticsearch's
-`cjk` bigram). A two-word phrase is then one term lookup instead of two long posting lists
-intersected and their positions compared, and a longer one is led by its rarest pairs. The pairs
-fields keep frequencies, not positions, so a phrase of three or more words still checks its
-positions, on the few items its pairs leave. Pairs are made in Python (`pairs_text`): tantivy
-has no shingle filter.
 Nothing is stemmed at index time (a stemmed copy of every text made indexing more than twice
 as slow): a one-word query searches the word's regular English inflections instead
 (`inflections.py`), so "regulations" finds "regulation".
@@ -41,18 +34,7 @@ from index.search.expansion import CHARACTER_SCRIPTS
 from index.search.query import normalize_keyword
 
 WORDS = "radar_words"
-PAIRS = "radar_pairs"
 SEPARATOR = "\ue000"
-PAIR_JOIN = "\ue001"  # joins the two tokens of a pair; private use, never part of a token
-LONG_TOKEN_BYTES = 60  # tokens this long are dropped (`remove_long`), leaving a gap
-# For ASCII text, the `simple` tokenizer and `lowercase` in one byte table: letters lower-cased,
-# digits kept, anything else a space.
-_ASCII_WORDS = bytes(
-    (code | 0x20 if chr(code).isalpha() else code) if code < 128 and chr(code).isalnum() else 0x20 for code in range(256)
-)
-_PAIR_JOIN_BYTES = PAIR_JOIN.encode()
-# Punctuation that separates tokens like a space does, common in otherwise ASCII English.
-_TYPOGRAPHY = str.maketrans(dict.fromkeys("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u00b7\u00ab\u00bb", " "))
 _CHARACTERS = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CHARACTER_SCRIPTS) + "]+")
 NO_DATE = "00000000000000"
 STORED_KEYWORDS = ("id", "url", "story_id", "source", *FACET_FIELDS)
@@ -105,61 +87,9 @@ def words_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
-def _pair_tokens_analyzer() -> tantivy.TextAnalyzer:
-    """`words_analyzer` without `remove_long`: `pairs_text` drops long tokens itself."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-
-
-_PAIR_TOKENS = _pair_tokens_analyzer()
-_WORDS = words_analyzer()
-
-
-def pairs(tokens: list[str]) -> list[str]:
-    """Each two adjacent tokens as one pair term."""
-    return list(map(PAIR_JOIN.join, zip(tokens, tokens[1:])))
-
-
-def pairs_text(text: str) -> str:
-    """The pairs of `spaced` text's tokens (as `words_analyzer` makes them), for the `radar_pairs`
-    tokenizer (whitespace). ASCII text (typographic quotes and dashes aside) is split by a byte
-    table, several times faster than the analyzer and the same tokens."""
-    plain = text if text.isascii() else text.translate(_TYPOGRAPHY)
-    if plain.isascii():
-        words = plain.encode().translate(_ASCII_WORDS).split()
-        if not words or len(max(words, key=len)) < LONG_TOKEN_BYTES:
-            return b" ".join(map(_PAIR_JOIN_BYTES.join, zip(words, words[1:]))).decode()
-        tokens = [word.decode() for word in words]
-    else:
-        tokens = _PAIR_TOKENS.analyze(text)
-    if tokens and len(max(tokens, key=len)) * 4 >= LONG_TOKEN_BYTES:
-        # `words_analyzer` drops a long token (by its length before folding), leaving a gap in
-        # the positions: no pair spans it. Its output is a subsequence of `tokens`.
-        kept = _WORDS.analyze(text)
-        runs: list[list[str]] = [[]]
-        position = 0
-        for token in tokens:
-            if position < len(kept) and kept[position] == token:
-                runs[-1].append(token)
-                position += 1
-            elif runs[-1]:
-                runs.append([])
-        return " ".join(pair for run in runs for pair in pairs(run))
-    return " ".join(pairs(tokens))
-
-
-def pairs_analyzer() -> tantivy.TextAnalyzer:
-    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-
-
 def register_analyzers(index: tantivy.Index) -> None:
     """Analyzers are not stored in the index: register them every time one is opened."""
     index.register_tokenizer(WORDS, words_analyzer())
-    index.register_tokenizer(PAIRS, pairs_analyzer())
 
 
 def build_schema() -> tantivy.Schema:
@@ -173,8 +103,6 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("stakeholders", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("title", stored=True, tokenizer_name=WORDS)
     builder.add_text_field("text", stored=True, tokenizer_name=WORDS)
-    for name in ("title_pairs", "text_pairs"):
-        builder.add_text_field(name, tokenizer_name=PAIRS, index_option="freq")
     builder.add_date_field("published", stored=True, indexed=True, fast=True)
     for name in ("newest", "fingerprint"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
@@ -219,8 +147,6 @@ def item_document(item: StoredItem) -> tantivy.Document:
         url=item.url,
         title=title,
         text=text,
-        title_pairs=pairs_text(title),
-        text_pairs=pairs_text(text),
         story_id=item.story_id,
         jurisdictions=facets["jurisdictions"],
         harm_areas=facets["harm_areas"],

@@ -54,25 +54,6 @@ def test_phrases(engine: SearchEngine) -> None:
     assert ids(search(engine, '"assurance age"', expand=False)) == set()
 
 
-def test_a_long_phrase_needs_its_words_in_one_run(opener: Opener) -> None:
-    engine = opener()
-    engine.add(
-        [
-            make_item("run", text="New online safety rules for online platforms."),
-            make_item("apart", text="Online safety laws, and safety rules for children."),
-            make_item("korean", text="개인정보 보호법 개정안", language="ko"),
-        ]
-    )
-    engine.commit()
-    assert ids(search(engine, '"online safety rules"', expand=False)) == {"run"}
-    assert ids(search(engine, '"safety rules for"', expand=False)) == {"run", "apart"}
-    assert ids(search(engine, '"rules safety online"', expand=False)) == set()
-    assert ids(search(engine, '"laws, and safety"', expand=False)) == {"apart"}  # punctuation is no gap
-    assert ids(search(engine, "개인정보 보호법", expand=False)) == {"korean"}
-    assert ids(search(engine, "보호법 개인정보", expand=False)) == {"korean"}
-    assert ids(search(engine, '"보호법 개인정보"', expand=False)) == set()
-
-
 def test_boolean_operators(engine: SearchEngine) -> None:
     assert ids(search(engine, "Parliament OR IMDA", expand=False)) == {"au-scam", "sg-age"}
     assert ids(search(engine, "ages -IMDA", expand=False)) == {"au-age"}

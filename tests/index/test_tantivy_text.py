@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from index.search.tantivy_schema import (
-    PAIR_JOIN,
-    SEPARATOR,
-    pairs,
-    pairs_text,
-    spaced,
-    unspaced,
-    without_separators,
-    words_analyzer,
-)
+from index.search.tantivy_schema import SEPARATOR, spaced, unspaced, without_separators, words_analyzer
 
 
 def test_each_cjk_hangul_or_thai_character_is_a_token_and_words_stay_whole() -> None:
@@ -68,25 +59,3 @@ def test_words_inflections_and_late_matches_are_found_and_highlighted(tmp_path) 
     assert hit.id == "past" and "<b>banned</b>" in hit.snippet
     assert engine.search(SearchQuery(text='"new regulation"')).total == 0  # phrases match as written
     engine.close()
-
-
-def test_pairs_are_adjacent_tokens_of_the_analyzer_whatever_the_script() -> None:
-    analyzer = words_analyzer()
-    for text in (
-        "",
-        "one",
-        "Online-safety Act's 2025 rules_x (eSafety)",
-        "The \u201cOnline Safety\u201d Act\u20142025 \u2018codes\u2019",
-        "Việt Nam's café: naïve Straße",
-        "Komdigi 深度伪造 딥페이크 ไทย ディープフェイク",
-        "हिन्दी पाठ",
-    ):
-        assert pairs_text(spaced(text)).split() == pairs(analyzer.analyze(spaced(text))), text
-    assert pairs_text("Age assurance") == f"age{PAIR_JOIN}assurance"
-
-
-def test_no_pair_spans_a_token_too_long_to_index() -> None:
-    # words_analyzer drops a token of 60 bytes or more, leaving a gap in the positions.
-    for long_word in ("x" * 60, "é" * 30):
-        assert pairs_text(f"online {long_word} safety rules") == f"safety{PAIR_JOIN}rules"
-    assert pairs_text(f"online {'x' * 59} safety") == f"online{PAIR_JOIN}{'x' * 59} {'x' * 59}{PAIR_JOIN}safety"
