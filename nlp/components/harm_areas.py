@@ -11,7 +11,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components.terms import MATCHES, TITLE_END, Term, TermMatch, doc_text
+from nlp.components.terms import MATCHES, TITLE_END, Term, TermMatch, doc_folded, doc_text
 from nlp.phrases import alternation
 from nlp.resources import load_context_cues
 
@@ -106,11 +106,11 @@ class HarmAreaScorer:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data[HARM_AREAS] = self.score(
-            doc_text(doc), doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
+            doc_text(doc), doc_folded(doc), doc.user_data.get(MATCHES, []), doc.user_data.get(TITLE_END, 0)
         )
         return doc
 
-    def _blocked_services(self, text: str, matches: list[TermMatch], title_end: int) -> list[TermMatch]:
+    def _blocked_services(self, text: str, folded: str, matches: list[TermMatch], title_end: int) -> list[TermMatch]:
         """ "Blocked TikTok", "틱톡 차단": a whole service cut off is platform regulation."""
         cues = []
         for match in matches:
@@ -125,7 +125,6 @@ class HarmAreaScorer:
                 phrase = f"{hit.group().strip()} {match.text}" if before_name else f"{match.text}{hit.group()}"
                 term = Term("harm", LIST_BONUS_LABEL, BLOCK_WEIGHT)
                 cues.append(TermMatch(match.start, match.end, phrase, term, match.in_title))
-        folded = text.lower()
         # (A few characters change length when lower-cased; the offsets must stay those of the text.)
         for pattern in self.block_patterns if len(folded) == len(text) else ():
             for hit in pattern.finditer(folded):
@@ -139,7 +138,8 @@ class HarmAreaScorer:
     def _is_deal(self, title: str) -> bool:
         return any(pattern.search(title) for pattern in self.deal_patterns)
 
-    def score(self, text: str, matches: list[TermMatch], title_end: int = 0) -> HarmAreaResult:
+    def score(self, text: str, folded: str, matches: list[TermMatch], title_end: int = 0) -> HarmAreaResult:
+        """`folded` is `text` lower-cased."""
         scores: dict[str, float] = defaultdict(float)
         evidence: dict[str, list[str]] = defaultdict(list)
         seen: Counter[tuple[str, str]] = Counter()
@@ -148,7 +148,7 @@ class HarmAreaScorer:
         spread: dict[str, tuple[int, int]] = {}  # first and last start of a label's cues in the body
         strong: set[str] = set()
         harm_matches = [m for m in matches if m.term.field == "harm"]
-        blocked = self._blocked_services(text, matches, title_end)
+        blocked = self._blocked_services(text, folded, matches, title_end)
         deal = DEAL_FACTOR if self._is_deal(text[:title_end]) else 1.0
         harm_matches += blocked
         listed = _listed(text, harm_matches)

@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components.harm_areas import HARM_AREAS
-from nlp.components.terms import ITEM, MATCHES, TITLE_END, TermMatch, doc_text
+from nlp.components.terms import ITEM, MATCHES, TITLE_END, TermMatch, doc_folded, doc_text
 from nlp.phrases import alternation
 from nlp.resources import load_context_cues, load_yaml
 
@@ -103,6 +103,7 @@ class JurisdictionResolver:
         harms = doc.user_data.get(HARM_AREAS)
         doc.user_data[JURISDICTIONS] = self.resolve(
             doc_text(doc),
+            doc_folded(doc),
             doc.user_data.get(MATCHES, []),
             doc.user_data.get(TITLE_END, 0),
             getattr(item, "source_kind", None),
@@ -113,12 +114,13 @@ class JurisdictionResolver:
     def resolve(
         self,
         text: str,
+        folded: str,
         matches: list[TermMatch],
         title_end: int,
         source_kind: str | None,
         on_topic: bool = True,
     ) -> JurisdictionResult:
-        folded = text.lower()
+        """`folded` is `text` lower-cased."""
         by_span: dict[tuple[int, int], list[TermMatch]] = defaultdict(list)
         for match in matches:
             if match.term.field == "entity" and match.term.entity is not None:

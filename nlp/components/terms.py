@@ -30,6 +30,13 @@ def doc_text(doc: Doc) -> str:
     return doc.user_data[TEXT]
 
 
+def doc_folded(doc: Doc) -> str:
+    """The Doc's text lower-cased, kept once: several components read it."""
+    if FOLDED not in doc.user_data:
+        doc.user_data[FOLDED] = doc_text(doc).lower()
+    return doc.user_data[FOLDED]
+
+
 @dataclass(frozen=True)
 class Term:
     """What a matched phrase stands for: an entity, or a cue for a harm area or doc type."""
@@ -122,9 +129,7 @@ class TermMatcher:
 
 
 def _has_context(doc: Doc, words: tuple[str, ...]) -> bool:
-    if FOLDED not in doc.user_data:
-        doc.user_data[FOLDED] = doc_text(doc).lower()
-    folded = doc.user_data[FOLDED]
+    folded = doc_folded(doc)
     return any(word in folded for word in words)
 
 
