@@ -96,7 +96,7 @@ class Equivalents:
     @classmethod
     def from_file(cls, path: Path) -> Equivalents:
         """Read a JSON Lines file of {"concept": ..., "terms": {lang: [term, ...]}}."""
-        concepts = []
+        concepts: list[Concept] = []
         for number, entry in read_jsonl(path):
             terms = entry.get("terms")
             if not isinstance(entry.get("concept"), str) or not isinstance(terms, dict):
@@ -104,6 +104,8 @@ class Equivalents:
             unknown = set(terms) - set(LANGUAGES)
             if unknown:
                 raise DataError(f"{path}:{number}: unknown language(s) {sorted(unknown)}; known: {LANGUAGES}")
+            if any(concept.name == entry["concept"] for concept in concepts):
+                raise DataError(f"{path}:{number}: concept {entry['concept']!r} is already defined above")
             concepts.append(Concept(entry["concept"], {lang: tuple(forms) for lang, forms in terms.items()}))
         return cls(concepts)
 
@@ -174,13 +176,14 @@ class Equivalents:
     def _expand_run(self, run: list[Term], added: dict[str, tuple[str, ...]]) -> Node:
         written = " ".join(term.text for term in run)
         key = match_key(written)
-        others = self._others(key, self._by_key.get(key, []))
+        numbers = self._by_key.get(key, [])
+        others = self._others(key, numbers)
         original: Node = run[0] if len(run) == 1 else And(tuple(run))
         if not others:
             return original
         added[written] = tuple(dict.fromkeys(added.get(written, ()) + others))
         alternatives = tuple(Term(other, phrase=" " in other, weight=EXPANSION_WEIGHT) for other in others)
-        return Or((original, *alternatives))
+        return Or((original, *alternatives), concepts=tuple(self.concepts[number].name for number in numbers))
 
 
 def _expandable(term: Term) -> bool:

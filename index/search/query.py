@@ -66,7 +66,12 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
+    """Any of `children`. An expansion (`expansion.py`) names its `concepts`: the first child
+    is what was typed, the others are the concepts' terms, and an engine that indexes concepts
+    may search them instead of those terms."""
+
     children: tuple[Node, ...]
+    concepts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from index.search.snippets import (
     plain_snippet,
     prefix_snippet,
 )
+from index.search.tantivy_concepts import ConceptFinder
 from index.search.tantivy_query import TantivyQueries, combine
 from index.search.tantivy_schema import (
     EMPTY,
@@ -48,6 +49,7 @@ from index.search.tantivy_schema import (
 )
 
 POINTER = "CURRENT"
+CONCEPTS_STAMP = "CONCEPTS"  # in each generation: the digest of the concepts it indexed
 _BUCKETS = 5000  # more than the distinct values of any facet column, so every count is exact
 _SORT_KEY = re.compile(r"[0-9a-f]{14,}")
 _FINGERPRINT_BATCH = 10_000
@@ -70,6 +72,7 @@ class TantivyEngine:
         self.writer_threads = writer_threads
         self.schema = build_schema()
         self.queries = TantivyQueries(self.schema)
+        self.concepts = ConceptFinder(equivalents) if equivalents is not None else None
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._generation: str | None = None
@@ -103,6 +106,13 @@ class TantivyEngine:
                 f"The search index in {self.directory / generation} cannot be opened ({error}); "
                 "it was built by another version of radar: `radar reindex` rebuilds it from the store."
             ) from error
+        stamp = self.directory / generation / CONCEPTS_STAMP
+        if (stamp.read_text(encoding="utf-8").strip() if stamp.exists() else None) != self._concepts_digest():
+            raise IndexOutdatedError(
+                f"The search index in {self.directory / generation} was built with other cross-language "
+                "equivalents (nlp/data/equivalents.jsonl) than radar now has: "
+                "`radar reindex` rebuilds it from the store."
+            )
         register_analyzers(index)
         self._index, self._generation = index, generation
         self._pointer_stamp = self._pointer_state()
@@ -112,7 +122,14 @@ class TantivyEngine:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{secrets.token_hex(3)}"
         (self.directory / name).mkdir(parents=True)
+        (self.directory / name / CONCEPTS_STAMP).write_text(self._concepts_digest() + "\n", encoding="utf-8")
         return name
+
+    def _concepts_digest(self) -> str:
+        return self.concepts.digest if self.concepts is not None else "none"
+
+    def _document(self, item: StoredItem) -> tantivy.Document:
+        return item_document(item, self.concepts.find if self.concepts is not None else None)
 
     def _point_at(self, generation: str) -> None:
         temporary = self.directory / f"{POINTER}.{secrets.token_hex(3)}.tmp"
@@ -148,7 +165,7 @@ class TantivyEngine:
         writer = self._writer_for(self._live())
         for item in items:
             writer.delete_documents_by_term("id", item.id)
-            writer.add_document(item_document(item))
+            writer.add_document(self._document(item))
 
     def delete(self, ids: Iterable[str]) -> None:
         writer = self._writer_for(self._live())
@@ -171,7 +188,7 @@ class TantivyEngine:
         count = 0
         try:
             for item in items:
-                writer.add_document(item_document(item))
+                writer.add_document(self._document(item))
                 count += 1
             writer.commit()
             writer.wait_merging_threads()
@@ -236,7 +253,9 @@ class TantivyEngine:
             found = searcher.search(base, fetch, count=False, offset=offset)
             ranked = [(float(score), address) for score, address in found.hits]
             next_position = offset + query.limit if len(found.hits) > query.limit else None
-        hits = self._hits(searcher, text_query, node, ranked[: query.limit])
+        # The snippets highlight an expansion's terms, not its concepts.
+        highlight = self.queries.compile(node, concepts=False) if node is not None and expanded else text_query
+        hits = self._hits(searcher, highlight, node, ranked[: query.limit])
         total, facets, histogram = counting.result()
         return SearchResult(
             total=total,

@@ -7,6 +7,7 @@ import datetime as dt
 import tantivy
 
 from index.records import SearchQuery
+from index.search.expansion import EXPANSION_WEIGHT
 from index.search.inflections import inflections
 from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
 from index.search.tantivy_schema import spaced, words_analyzer
@@ -24,15 +25,22 @@ class TantivyQueries:
         self.schema = schema
         self.words = words_analyzer()
 
-    def compile(self, node: Node) -> tantivy.Query | None:
-        """The query for a tree; None if no part of it has a searchable token."""
+    def compile(self, node: Node, concepts: bool = True) -> tantivy.Query | None:
+        """The query for a tree; None if no part of it has a searchable token. An expansion
+        searches the `concepts` field for its concepts' terms, unless `concepts` is False (a
+        snippet generator needs the terms themselves, to highlight them)."""
         if isinstance(node, Term):
             return self._term(node)
         if isinstance(node, Not):
-            negated = self.compile(node.child)
+            negated = self.compile(node.child, concepts)
             return None if negated is None else _all_but([negated])
         if isinstance(node, Or):
-            compiled = [query for query in map(self.compile, node.children) if query is not None]
+            if concepts and node.concepts:
+                typed = self.compile(node.children[0])
+                found = _should([tantivy.Query.term_query(self.schema, "concepts", name) for name in node.concepts])
+                expanded = tantivy.Query.boost_query(found, EXPANSION_WEIGHT)
+                return expanded if typed is None else _should([typed, expanded])
+            compiled = [query for child in node.children if (query := self.compile(child, concepts)) is not None]
             if not compiled:
                 return None
             return compiled[0] if len(compiled) == 1 else _should(compiled)
@@ -40,10 +48,10 @@ class TantivyQueries:
         must_nots: list[tantivy.Query] = []
         for child in node.children:
             if isinstance(child, Not):
-                excluded = self.compile(child.child)
+                excluded = self.compile(child.child, concepts)
                 if excluded is not None:
                     must_nots.append(excluded)
-            elif (included := self.compile(child)) is not None:
+            elif (included := self.compile(child, concepts)) is not None:
                 musts.append(included)
         if not musts and not must_nots:
             return None
@@ -121,6 +129,8 @@ class TantivyQueries:
 
 
 def _should(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in queries])
 
 

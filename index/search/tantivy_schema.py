@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import tantivy
 
@@ -35,6 +36,7 @@ from index.search.query import normalize_keyword
 
 WORDS = "radar_words"
 SEPARATOR = "\ue000"
+LONG_TOKEN_BYTES = 60  # `words_analyzer` drops tokens this long
 _CHARACTERS = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CHARACTER_SCRIPTS) + "]+")
 NO_DATE = "00000000000000"
 STORED_KEYWORDS = ("id", "url", "story_id", "source", *FACET_FIELDS)
@@ -51,6 +53,8 @@ def facet_columns(field: str) -> list[str]:
 def spaced(text: str) -> str:
     """`text` with each CJK, Hangul or Thai character set apart by SEPARATORs (any already
     there are dropped, so `unspaced` gives the text back)."""
+    if text.isascii():
+        return text
     if SEPARATOR in text:
         text = text.replace(SEPARATOR, "")
     return _CHARACTERS.sub(_set_apart, text)
@@ -80,11 +84,36 @@ def words_analyzer() -> tantivy.TextAnalyzer:
     """For `spaced` text."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.remove_long(LONG_TOKEN_BYTES))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
         .build()
     )
+
+
+_WORDS = words_analyzer()
+# For ASCII text, the `simple` tokenizer and `lowercase` in one byte table: letters lower-cased,
+# digits kept, anything else a space.
+_ASCII_WORDS = bytes(
+    (code | 0x20 if chr(code).isalpha() else code) if code < 128 and chr(code).isalnum() else 0x20
+    for code in range(256)
+)
+# Punctuation that separates tokens as a space does, common in otherwise ASCII English.
+_TYPOGRAPHY = str.maketrans(
+    dict.fromkeys("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u00b7\u00ab\u00bb", " ")
+)
+
+
+def plain_tokens(text: str) -> list[str]:
+    """The tokens `words_analyzer` makes of `spaced` text, for matching terms: ASCII text
+    (typographic quotes and dashes aside) is split by a byte table instead, several times
+    faster, and keeps the tokens of LONG_TOKEN_BYTES or more that the analyzer drops (no term
+    is that long, and the analyzer leaves a gap where they were, so no phrase matches across
+    them either)."""
+    plain = text if text.isascii() else text.translate(_TYPOGRAPHY)
+    if not plain.isascii():
+        return _WORDS.analyze(text)
+    return plain.encode().translate(_ASCII_WORDS).decode().split()
 
 
 def register_analyzers(index: tantivy.Index) -> None:
@@ -101,6 +130,7 @@ def build_schema() -> tantivy.Schema:
             builder.add_text_field(column, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("source_key", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("stakeholders", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("concepts", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("title", stored=True, tokenizer_name=WORDS)
     builder.add_text_field("text", stored=True, tokenizer_name=WORDS)
     builder.add_date_field("published", stored=True, indexed=True, fast=True)
@@ -131,7 +161,8 @@ def split_fingerprint(key: str) -> tuple[str, str]:
     return bytes.fromhex(item_id).decode("utf-8"), bytes.fromhex(content_hash).decode("utf-8")
 
 
-def item_document(item: StoredItem) -> tantivy.Document:
+def item_document(item: StoredItem, concepts: Callable[[str, str], list[str]] | None = None) -> tantivy.Document:
+    """The document for `item`; `concepts` finds the expansion concepts in its spaced title and text."""
     published = as_utc(item.published_at) if item.published_at else None
     facets = {
         "jurisdictions": [normalize_keyword("jurisdictions", code) for code in item.jurisdictions],
@@ -155,6 +186,7 @@ def item_document(item: StoredItem) -> tantivy.Document:
         stakeholders=[normalize_keyword("stakeholders", name) for name in item.stakeholders],
         newest=newest_key(item.published_at, item.id),
         fingerprint=fingerprint_key(item.id, item.content_hash),
+        concepts=concepts(title, text) if concepts else [],
     )
     if item.source:
         document.add_text("source", item.source)

@@ -57,6 +57,9 @@ def test_bad_lines_are_reported(tmp_path: Path) -> None:
     path.write_text('{"concept": "x", "terms": {"xx": ["y"]}}\n', encoding="utf-8")
     with pytest.raises(DataError, match="unknown language"):
         Equivalents.from_file(path)
+    path.write_text('{"concept": "x", "terms": {"en": ["y"]}}\n' * 2, encoding="utf-8")
+    with pytest.raises(DataError, match=":2: concept 'x' is already defined"):
+        Equivalents.from_file(path)
     path.write_text('{"name": "x"}\n', encoding="utf-8")
     with pytest.raises(DataError, match=":1: expected"):
         Equivalents.from_file(path)
@@ -80,6 +83,7 @@ def test_a_word_is_or_ed_with_its_equivalents() -> None:
     assert added(node) == ["deep fake", "딥페이크", "ディープフェイク"]
     assert all(leaf.weight == EXPANSION_WEIGHT for leaf in node.children[1:] if isinstance(leaf, Term))
     assert expanded == {"Deepfake": ("deep fake", "딥페이크", "ディープフェイク")}
+    assert node.concepts == ("deepfake",)  # what an engine that indexes concepts searches instead
 
 
 def test_equivalents_work_from_any_language() -> None:
