@@ -36,11 +36,10 @@ from index.search.snippets import (
 from index.search.tantivy_concepts import ConceptFinder
 from index.search.tantivy_query import TantivyQueries, combine
 from index.search.tantivy_schema import (
-    EMPTY,
-    FACET_SLOTS,
+    FACET_COLUMNS,
     as_utc,
     build_schema,
-    facet_columns,
+    facet_values,
     item_document,
     register_analyzers,
     split_fingerprint,
@@ -50,7 +49,8 @@ from index.search.tantivy_schema import (
 
 POINTER = "CURRENT"
 CONCEPTS_STAMP = "CONCEPTS"  # in each generation: the digest of the concepts it indexed
-_BUCKETS = 5000  # more than the distinct values of any facet column, so every count is exact
+# More than the distinct values (value sets) any facet column holds, so every count is exact.
+_BUCKETS = 65_536
 _SORT_KEY = re.compile(r"[0-9a-f]{14,}")
 _FINGERPRINT_BATCH = 10_000
 _SNIPPET_OPENING = 1500  # characters of a text searched for a snippet before the whole of it
@@ -72,6 +72,7 @@ class TantivyEngine:
         self.writer_threads = writer_threads
         self.schema = build_schema()
         self.queries = TantivyQueries(self.schema)
+        self.highlighting = TantivyQueries(self.schema, shortcuts=False)
         self.concepts = ConceptFinder(equivalents) if equivalents is not None else None
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
@@ -253,8 +254,8 @@ class TantivyEngine:
             found = searcher.search(base, fetch, count=False, offset=offset)
             ranked = [(float(score), address) for score, address in found.hits]
             next_position = offset + query.limit if len(found.hits) > query.limit else None
-        # The snippets highlight an expansion's terms, not its concepts.
-        highlight = self.queries.compile(node, concepts=False) if node is not None and expanded else text_query
+        # The snippets highlight an expansion's terms, not its concepts, and characters, not their pairs.
+        highlight = self.highlighting.compile(node) if node is not None else None
         hits = self._hits(searcher, highlight, node, ranked[: query.limit])
         total, facets, histogram = counting.result()
         return SearchResult(
@@ -306,24 +307,21 @@ class TantivyEngine:
         self, searcher: tantivy.Searcher, base: tantivy.Query
     ) -> tuple[int, dict[str, dict[str, int]], tuple[tuple[str, int], ...]]:
         """The number of matches, facet counts and the monthly histogram, from one call to
-        tantivy's aggregations (every item has exactly one value, maybe EMPTY, in `language_1`)."""
-        request = {
-            column: {"terms": {"field": column, "size": _BUCKETS}}
-            for field in FACET_SLOTS
-            for column in facet_columns(field)
-        }
+        tantivy's aggregations over the facet columns (every item has one value in each)."""
+        request = {column: {"terms": {"field": column, "size": _BUCKETS}} for column in FACET_COLUMNS}
         result = searcher.aggregate(base, request)
-        total = sum(bucket["doc_count"] for bucket in result["language_1"]["buckets"])
-        counts: dict[str, dict[str, int]] = {}
-        for field in FACET_SLOTS:
-            summed: dict[str, int] = {}
-            for column in facet_columns(field):
-                for bucket in result[column]["buckets"]:
-                    summed[bucket["key"]] = summed.get(bucket["key"], 0) + bucket["doc_count"]
-            summed.pop(EMPTY, None)
-            counts[field] = dict(sorted(summed.items(), key=lambda value_count: (-value_count[1], value_count[0])))
-        histogram = tuple(sorted(counts.pop("month").items()))
-        return total, {field: counts[field] for field in FACET_FIELDS}, histogram
+        total = sum(bucket["doc_count"] for bucket in result["facet_kind"]["buckets"])
+        counts: dict[str, dict[str, int]] = {field: {} for fields in FACET_COLUMNS.values() for field in fields}
+        for column in FACET_COLUMNS:
+            for bucket in result[column]["buckets"]:
+                for field, value in facet_values(column, bucket["key"]):
+                    counts[field][value] = counts[field].get(value, 0) + bucket["doc_count"]
+        ordered = {
+            field: dict(sorted(values.items(), key=lambda value_count: (-value_count[1], value_count[0])))
+            for field, values in counts.items()
+        }
+        histogram = tuple(sorted(counts["month"].items()))
+        return total, {field: ordered[field] for field in FACET_FIELDS}, histogram
 
 
 class _Snippets:

@@ -10,7 +10,7 @@ from index.records import SearchQuery
 from index.search.expansion import EXPANSION_WEIGHT
 from index.search.inflections import inflections
 from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
-from index.search.tantivy_schema import spaced, words_analyzer
+from index.search.tantivy_schema import character_pairs, character_runs, is_character_run, spaced, words_analyzer
 
 # A match in the title counts more than one in the text; a match of another inflection, less.
 _BOOSTS = {"title": 2.0, "text": 1.0}
@@ -19,28 +19,30 @@ _REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
 
 
 class TantivyQueries:
-    """Builds tantivy queries for one schema."""
+    """Builds tantivy queries for one schema. With `shortcuts`, an expansion searches its
+    concepts (`tantivy_concepts.py`) and a run of CJK, Hangul or Thai characters their pairs
+    (the `*_cjk` fields); without, the terms and characters themselves, which is what a snippet
+    generator needs to highlight them. Both find the same items."""
 
-    def __init__(self, schema: tantivy.Schema) -> None:
+    def __init__(self, schema: tantivy.Schema, shortcuts: bool = True) -> None:
         self.schema = schema
+        self.shortcuts = shortcuts
         self.words = words_analyzer()
 
-    def compile(self, node: Node, concepts: bool = True) -> tantivy.Query | None:
-        """The query for a tree; None if no part of it has a searchable token. An expansion
-        searches the `concepts` field for its concepts' terms, unless `concepts` is False (a
-        snippet generator needs the terms themselves, to highlight them)."""
+    def compile(self, node: Node) -> tantivy.Query | None:
+        """The query for a tree; None if no part of it has a searchable token."""
         if isinstance(node, Term):
             return self._term(node)
         if isinstance(node, Not):
-            negated = self.compile(node.child, concepts)
+            negated = self.compile(node.child)
             return None if negated is None else _all_but([negated])
         if isinstance(node, Or):
-            if concepts and node.concepts:
+            if self.shortcuts and node.concepts:
                 typed = self.compile(node.children[0])
                 found = _should([tantivy.Query.term_query(self.schema, "concepts", name) for name in node.concepts])
                 expanded = tantivy.Query.boost_query(found, EXPANSION_WEIGHT)
                 return expanded if typed is None else _should([typed, expanded])
-            compiled = [query for child in node.children if (query := self.compile(child, concepts)) is not None]
+            compiled = [query for query in map(self.compile, node.children) if query is not None]
             if not compiled:
                 return None
             return compiled[0] if len(compiled) == 1 else _should(compiled)
@@ -48,10 +50,10 @@ class TantivyQueries:
         must_nots: list[tantivy.Query] = []
         for child in node.children:
             if isinstance(child, Not):
-                excluded = self.compile(child.child, concepts)
+                excluded = self.compile(child.child)
                 if excluded is not None:
                     must_nots.append(excluded)
-            elif (included := self.compile(child, concepts)) is not None:
+            elif (included := self.compile(child)) is not None:
                 musts.append(included)
         if not musts and not must_nots:
             return None
@@ -99,7 +101,7 @@ class TantivyQueries:
             if term.prefix:
                 queries.append(self._prefix(field, tokens))
                 continue
-            queries.append(tantivy.Query.boost_query(self._words(field, tokens), _BOOSTS[field]))
+            queries.append(tantivy.Query.boost_query(self._words(field, tokens, term.text), _BOOSTS[field]))
             # A one-word term also finds the word's inflections; not an expansion's term (the
             # equivalents list the forms that matter, and every extra term costs query time).
             others = inflections(tokens[0])[1:] if len(tokens) == 1 and term.weight == 1.0 else ()
@@ -108,9 +110,15 @@ class TantivyQueries:
                 queries.append(tantivy.Query.boost_query(variants, _BOOSTS[field] * INFLECTION_WEIGHT))
         return queries[0] if len(queries) == 1 else _should(queries)
 
-    def _words(self, field: str, tokens: list[str]) -> tantivy.Query:
+    def _words(self, field: str, tokens: list[str], text: str) -> tantivy.Query:
         if len(tokens) == 1:
             return tantivy.Query.term_query(self.schema, field, tokens[0])
+        runs = character_runs(text) if self.shortcuts and all(len(token) == 1 for token in tokens) else []
+        if len(runs) == 1 and is_character_run("".join(tokens)):  # characters only, in one run
+            pairs = character_pairs(runs[0])
+            if len(pairs) == 1:
+                return tantivy.Query.term_query(self.schema, f"{field}_cjk", pairs[0])
+            return tantivy.Query.phrase_query(self.schema, f"{field}_cjk", list[str | tuple[int, str]](pairs))
         return tantivy.Query.phrase_query(self.schema, field, list(tokens))
 
     def _prefix(self, field: str, tokens: list[str]) -> tantivy.Query:

@@ -131,6 +131,28 @@ def test_facets_count_the_filtered_results(engine: SearchEngine) -> None:
     assert next(iter(everything.facets["language"])) == "en"  # most frequent first
 
 
+def test_facets_count_each_value_of_many_valued_tags_once(opener: Opener) -> None:
+    engine = opener()
+    codes, harms = ("AU", "SG", "MY", "ID", "PH"), ("child_safety", "scams_fraud", "privacy_data", "gambling")
+    engine.add(
+        [
+            make_item("many", jurisdictions=codes, harm_areas=harms, source_kind=None, doc_type="report"),
+            make_item("same", jurisdictions=tuple(reversed(codes)), harm_areas=harms, doc_type="report"),
+            make_item("one", jurisdictions=("SG",), harm_areas=(), published_at=None),
+        ]
+    )
+    engine.commit()
+    result = search(engine)
+    assert result.total == 3
+    assert result.facets["jurisdictions"] == {"SG": 3, "AU": 2, "ID": 2, "MY": 2, "PH": 2}
+    assert result.facets["harm_areas"] == dict.fromkeys(sorted(harms), 2)
+    assert result.facets["doc_type"] == {"report": 2, "news": 1}
+    assert result.facets["source_kind"] == {"media": 2}
+    assert result.facets["language"] == {"en": 3}
+    assert result.histogram == (("2025-01", 2),)
+    assert search(engine, harm_areas=("gambling",), jurisdictions=("PH",)).facets["jurisdictions"]["SG"] == 2
+
+
 def test_monthly_histogram(engine: SearchEngine) -> None:
     expected: dict[str, int] = {}
     for item in sorted(CORPUS, key=lambda item: item.published_at or dt.datetime.max.replace(tzinfo=dt.UTC)):

@@ -1,20 +1,23 @@
-"""The embedded engine's concepts field: an expansion searches one concept instead of its many
-terms, and finds exactly what the terms would have found."""
+"""The embedded engine's two shortcuts, and that each finds what the long way finds: an
+expansion searches one concept instead of its many terms (the `concepts` field), and a run of
+CJK, Hangul or Thai characters searches their pairs (the `*_cjk` fields) instead of a phrase of
+single characters."""
 
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tantivy
 
 from index.records import IndexOutdatedError, SearchQuery
 from index.search.expansion import Concept, Equivalents, default_equivalents_file
 from index.search.query import parse_query
 from index.search.tantivy_concepts import ConceptFinder
 from index.search.tantivy_engine import TantivyEngine
-from index.search.tantivy_schema import plain_tokens, spaced, words_analyzer
+from index.search.tantivy_schema import character_runs, plain_tokens, spaced, words_analyzer
 from tests.index.search_fixtures import make_item
 
 LABELLED = Path(__file__).parents[1] / "nlp" / "data"
@@ -70,30 +73,79 @@ def labelled_items() -> list[dict[str, str]]:
     return items
 
 
-def test_searching_concepts_finds_what_searching_their_terms_finds(tmp_path: Path) -> None:
-    """Over the labelled items (nine languages), for every shipped concept: the items an expanded
-    query finds through the concepts field are the items the expansion's terms find."""
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TantivyEngine, Equivalents, int]]:
+    """The labelled items (nine languages) in an engine with the shipped equivalents."""
     equivalents = Equivalents.from_file(default_equivalents_file())
-    engine = TantivyEngine(tmp_path / "index", equivalents=equivalents)
+    engine = TantivyEngine(tmp_path_factory.mktemp("labelled") / "index", equivalents=equivalents)
     items = labelled_items()
     engine.add(
         make_item(f"item-{number}", title=item.get("title", ""), text=item["text"]) for number, item in enumerate(items)
     )
     engine.commit()
+    yield engine, equivalents, len(items)
+    engine.close()
+
+
+def same_matches(engine: TantivyEngine, count: int, text: str, expand: Equivalents | None = None) -> set[int]:
+    """The items both ways find for `text` (asserting they are the same)."""
+    node = parse_query(text)
+    assert node is not None
+    if expand is not None:
+        node, _added = expand.expand(node)
+    short, long = engine.queries.compile(node), engine.highlighting.compile(node)
+    assert short is not None and long is not None
     searcher = engine._live().searcher()
+    found = [{address.doc for _score, address in searcher.search(query, count).hits} for query in (short, long)]
+    assert found[0] == found[1], text
+    return found[0]
+
+
+def test_searching_concepts_finds_what_searching_their_terms_finds(labelled) -> None:
+    """For every shipped concept: the items an expanded query finds through the concepts field
+    are the items the expansion's terms find."""
+    engine, equivalents, count = labelled
     found_somewhere = 0
     for concept in equivalents.concepts:
         typed = next(term for terms in concept.terms.values() for term in terms)
-        node, _added = equivalents.expand(parse_query(f'"{typed}"'))
-        by_concepts, by_terms = engine.queries.compile(node), engine.queries.compile(node, concepts=False)
-        assert by_concepts is not None and by_terms is not None
-
-        def matches(query: tantivy.Query) -> set[int]:
-            return {address.doc for _score, address in searcher.search(query, len(items)).hits}
-
-        assert matches(by_concepts) == matches(by_terms), concept.name
-        found_somewhere += bool(matches(by_terms))
+        found_somewhere += bool(same_matches(engine, count, f'"{typed}"', equivalents))
     assert found_somewhere >= 30  # the comparison covered concepts that occur, not only empty sets
+
+
+def test_searching_character_pairs_finds_what_searching_characters_finds(labelled) -> None:
+    """Every CJK, Hangul and Thai term of the equivalents, and runs of two to five characters
+    from the labelled items' texts, as a word and as a phrase."""
+    engine, equivalents, count = labelled
+    terms = [
+        term
+        for concept in equivalents.concepts
+        for lang in ("zh", "ja", "ko", "th")
+        for term in concept.terms.get(lang, ())
+    ]
+    rng = random.Random(5)
+    for item in labelled_items():
+        for run in character_runs(item["text"])[:3]:
+            start = rng.randrange(max(1, len(run) - 5))
+            terms.append(run[start : start + rng.randint(2, 5)])
+    found_somewhere = 0
+    for term in terms:
+        found_somewhere += bool(same_matches(engine, count, term))
+        same_matches(engine, count, f'"{term}"')
+    assert found_somewhere >= len(terms) // 2
+
+
+def test_a_korean_word_is_found_across_the_spacing_and_not_across_other_words(tmp_path: Path) -> None:
+    engine = TantivyEngine(tmp_path / "index")
+    engine.add(
+        [
+            make_item("spaced", text="개인 정보 보호 강화", language="ko"),
+            make_item("joined", text="개인정보보호위원회는 밝혔다", language="ko"),
+            make_item("broken", text="개인 AI 정보", language="ko"),
+        ]
+    )
+    engine.commit()
+    assert {hit.id for hit in engine.search(SearchQuery("개인정보", expand=False)).hits} == {"spaced", "joined"}
+    assert {hit.id for hit in engine.search(SearchQuery('"개인 정보"', expand=False)).hits} == {"spaced", "joined"}
     engine.close()
 
 
