@@ -34,7 +34,7 @@ from index.search.snippets import (
     prefix_snippet,
 )
 from index.search.tantivy_concepts import ConceptFinder
-from index.search.tantivy_query import TantivyQueries, combine
+from index.search.tantivy_query import TantivyQueries, boosted, combine
 from index.search.tantivy_schema import (
     FACET_COLUMNS,
     as_utc,
@@ -251,7 +251,8 @@ class TantivyEngine:
                 raise QueryError("The cursor is not valid for this search; start again from the first page.")
             offset = position or 0
             # No count here (the aggregations give the total), so tantivy can skip low scorers.
-            found = searcher.search(base, fetch, count=False, offset=offset)
+            ranking = boosted(base, self.queries.title_boosts(node, searcher)) if node is not None else base
+            found = searcher.search(ranking, fetch, count=False, offset=offset)
             ranked = [(float(score), address) for score, address in found.hits]
             next_position = offset + query.limit if len(found.hits) > query.limit else None
         # The snippets highlight an expansion's terms, not its concepts, and characters, not their pairs.

@@ -12,8 +12,10 @@ from index.search.inflections import inflections
 from index.search.query import FILTER_FIELDS, KEYWORD_INDEX_FIELDS, TEXT_FIELDS, Node, Not, Or, Term, normalize_keyword
 from index.search.tantivy_schema import character_pairs, character_runs, is_character_run, spaced, words_analyzer
 
-# A match in the title counts more than one in the text; a match of another inflection, less.
-_BOOSTS = {"title": 2.0, "text": 1.0}
+# A match in the title counts more (on top of its match in the text field, which holds the
+# title too); a match of another inflection, less.
+TITLE_BOOST = 2.0
+TITLE_BOOST_SHARE, TITLE_BOOST_ITEMS = 0.05, 50_000
 INFLECTION_WEIGHT = 0.4
 _REGEX_SPECIAL = set('\\.+*?()|[]{}^$#&-~"<>@')
 
@@ -63,6 +65,19 @@ class TantivyQueries:
         clauses += [(tantivy.Occur.MustNot, query) for query in must_nots]
         return tantivy.Query.boolean_query(clauses)
 
+    def title_boosts(self, node: Node, searcher: tantivy.Searcher) -> list[tantivy.Query]:
+        """For ranking, not matching: each word or phrase typed (not negated), in the title, where
+        a match counts more. Not for a word in more than TITLE_BOOST_SHARE of the items: its
+        title postings are long, and it adds next to nothing to a score (below TITLE_BOOST_ITEMS
+        items, the cost is small whatever the share)."""
+        limit = max(searcher.num_docs * TITLE_BOOST_SHARE, TITLE_BOOST_ITEMS)
+        boosts = []
+        for term in _typed(node):
+            tokens = self.words.analyze(spaced(term.text))
+            if tokens and min(searcher.doc_freq("text", token) for token in tokens) < limit:
+                boosts.append(tantivy.Query.boost_query(self._words("title", tokens, term.text), TITLE_BOOST))
+        return boosts
+
     def filters(self, search: SearchQuery) -> list[tantivy.Query]:
         """One query per filter in use: OR within a field, each must match (scoring nothing)."""
         queries = []
@@ -84,31 +99,27 @@ class TantivyQueries:
 
     def _term(self, term: Term) -> tantivy.Query | None:
         if term.field is None or term.field in TEXT_FIELDS:
-            fields = ("title", "text") if term.field is None else (term.field,)
-            query = self._text(term, fields)
+            query = self._text(term, term.field or "text")  # the text field holds the title too
         else:
             query = self._keyword(term)
         if query is not None and term.weight != 1.0:
             query = tantivy.Query.boost_query(query, term.weight)
         return query
 
-    def _text(self, term: Term, fields: tuple[str, ...]) -> tantivy.Query | None:
+    def _text(self, term: Term, field: str) -> tantivy.Query | None:
         tokens = self.words.analyze(spaced(term.text))
         if not tokens:
             return None
-        queries = []
-        for field in fields:
-            if term.prefix:
-                queries.append(self._prefix(field, tokens))
-                continue
-            queries.append(tantivy.Query.boost_query(self._words(field, tokens, term.text), _BOOSTS[field]))
-            # A one-word term also finds the word's inflections; not an expansion's term (the
-            # equivalents list the forms that matter, and every extra term costs query time).
-            others = inflections(tokens[0])[1:] if len(tokens) == 1 and term.weight == 1.0 else ()
-            if others:
-                variants = _should([tantivy.Query.term_query(self.schema, field, form) for form in others])
-                queries.append(tantivy.Query.boost_query(variants, _BOOSTS[field] * INFLECTION_WEIGHT))
-        return queries[0] if len(queries) == 1 else _should(queries)
+        if term.prefix:
+            return self._prefix(field, tokens)
+        words = self._words(field, tokens, term.text)
+        # A one-word term also finds the word's inflections; not an expansion's term (the
+        # equivalents list the forms that matter, and every extra term costs query time).
+        others = inflections(tokens[0])[1:] if len(tokens) == 1 and term.weight == 1.0 else ()
+        if not others:
+            return words
+        variants = _should([tantivy.Query.term_query(self.schema, field, form) for form in others])
+        return _should([words, tantivy.Query.boost_query(variants, INFLECTION_WEIGHT)])
 
     def _words(self, field: str, tokens: list[str], text: str) -> tantivy.Query:
         if len(tokens) == 1:
@@ -134,6 +145,24 @@ class TantivyQueries:
             escaped = "".join("\\" + char if char in _REGEX_SPECIAL else char for char in value)
             return tantivy.Query.regex_query(self.schema, field, escaped + ".*")
         return tantivy.Query.term_query(self.schema, field, value)
+
+
+def _typed(node: Node) -> list[Term]:
+    """The words and phrases typed for title and text, not negated (an expansion's own terms aside)."""
+    if isinstance(node, Term):
+        return [node] if node.field is None and not node.prefix and node.weight == 1.0 else []
+    if isinstance(node, Not):
+        return []
+    children = node.children[:1] if isinstance(node, Or) and node.concepts else node.children
+    return [term for child in children for term in _typed(child)]
+
+
+def boosted(query: tantivy.Query, boosts: list[tantivy.Query]) -> tantivy.Query:
+    """`query`, its matches ranked higher for each of `boosts` they also match."""
+    if not boosts:
+        return query
+    clauses = [(tantivy.Occur.Must, query)] + [(tantivy.Occur.Should, boost) for boost in boosts]
+    return tantivy.Query.boolean_query(clauses)
 
 
 def _should(queries: list[tantivy.Query]) -> tantivy.Query:

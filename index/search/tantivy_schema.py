@@ -1,20 +1,23 @@
 """The tantivy index's schema, analyzers and documents.
 
-Text (`title`, `text`) is analysed by `radar_words`: a run of Latin, Cyrillic, Devanagari or
-other spaced-script letters and digits is one token, lower-cased and ASCII-folded (Việt -> viet),
-and each Chinese, Japanese, Korean or Thai character is a token of its own, so a query in those
-scripts runs as a phrase of characters (the effect of Elasticsearch's `cjk` bigrams without a
-segmenter). The characters are split apart before tantivy sees the text: `spaced` puts a
-SEPARATOR (a private-use character, never part of a token) on each side of them, and tantivy's
-own `simple` tokenizer splits on it; a regex tokenizer did the same work 2.5 times slower. The
-stored title and text keep the separators, and `unspaced` removes them on the way out.
+The `text` field holds an item's text and then, as a second value, its title, so a word is
+one posting list to search rather than a title's and a text's merged (the title's own field
+only adds to the score of a title match: `TantivyQueries.title_boosts`).
+
+Text is analysed by `radar_words`: a run of Latin, Cyrillic, Devanagari or other
+spaced-script letters and digits is one token, lower-cased and ASCII-folded (Việt -> viet),
+and each Chinese, Japanese, Korean or Thai character is a token of its own. The characters
+are split apart before tantivy sees the text: `spaced` puts a SEPARATOR (a private-use
+character, never part of a token) on each side of them, and tantivy's own `simple` tokenizer
+splits on it; a regex tokenizer did the same work 2.5 times slower. The stored title and text
+keep the separators, and `unspaced` removes them on the way out.
 A phrase of those characters would walk one long posting list per character (a Korean word
 is a phrase of syllables, each in most Korean items), so the same characters are also indexed
 as overlapping pairs, Elasticsearch's `cjk` bigrams, in `title_cjk` and `text_cjk` (made in
 Python, `character_pairs_text`: tantivy's n-gram tokenizer gives every n-gram the same
 position, so no phrase could be searched): a query of two or more such characters searches
-the pairs, which are far rarer. A run continues across spaces and punctuation, as the phrase of
-single characters does (they are not tokens), and ends at any other token. The single
+the pairs, which are far rarer. A run continues across spaces and punctuation, as the phrase
+of single characters does (they are not tokens), and ends at any other token. The single
 characters stay in `title` and `text` for a one-character query, a query that mixes scripts
 in one word ("生成AI"), and highlighting.
 Nothing is stemmed at index time (a stemmed copy of every text made indexing more than twice
@@ -263,7 +266,7 @@ def item_document(item: StoredItem, concepts: Callable[[str, str], list[str]] | 
         id=item.id,
         url=item.url,
         title=title,
-        text=text,
+        text=[text, title],
         story_id=item.story_id,
         jurisdictions=facets["jurisdictions"],
         harm_areas=facets["harm_areas"],
@@ -276,8 +279,8 @@ def item_document(item: StoredItem, concepts: Callable[[str, str], list[str]] | 
     )
     if not item.title.isascii():
         document.add_text("title_cjk", character_pairs_text(item.title))
-    if not item.text.isascii():
-        document.add_text("text_cjk", character_pairs_text(item.text))
+    if not item.text.isascii() or not item.title.isascii():  # the text and then the title, as in `text`
+        document.add_text("text_cjk", character_pairs_text(item.text + SEPARATOR + item.title))
     if item.source:
         document.add_text("source", item.source)
         document.add_text("source_key", normalize_keyword("source", item.source))

@@ -356,6 +356,21 @@ def test_expansion_of_a_run_of_words(engine: SearchEngine) -> None:
     assert "พนันออนไลน์" in gambling.expanded_terms["online gambling"]
 
 
+def test_a_match_in_the_title_ranks_above_one_in_the_text(opener: Opener) -> None:
+    engine = opener()
+    engine.add(
+        [
+            make_item("text", title="Weekly digest", text="Sextortion guidance: sextortion rises, guidance follows."),
+            make_item("title", title="Guidance on sextortion", text="The regulator published its advice today."),
+            make_item("neither", title="Weekly digest", text="The regulator published guidance on loans."),
+        ]
+    )
+    engine.commit()
+    # Without the title's weight, the text saying both words twice would rank first.
+    assert [hit.id for hit in search(engine, "sextortion guidance", expand=False).hits] == ["title", "text"]
+    assert ids(search(engine, "digest sextortion", expand=False)) == {"text"}  # title and text together
+
+
 def test_own_words_rank_above_equivalents(engine: SearchEngine) -> None:
     hits = search(engine, "age assurance").hits
     assert [hit.id for hit in hits] == ["au-age", "sg-age"]
