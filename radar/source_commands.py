@@ -1,0 +1,71 @@
+"""`radar sources` and `radar sources check`: the source registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from crawlers.registry import Source
+
+sources_app = typer.Typer(
+    help="The sources radar crawls: list them, or check a registry file.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+
+RegistryFile = Annotated[
+    Path | None, typer.Argument(help="A registry file (YAML); the shipped crawlers/sources.yaml when omitted.")
+]
+
+
+@sources_app.callback()
+def sources(
+    context: typer.Context,
+    all_sources: Annotated[bool, typer.Option("--all", help="Disabled sources too.")] = False,
+) -> None:
+    """List the sources: id, family, jurisdiction, kind, language and name."""
+    if context.invoked_subcommand is not None:
+        return
+    listed = [source for source in _load(None) if all_sources or source.enabled]
+    rows = [("id", "family", "where", "kind", "lang", "name")]
+    rows += [
+        (
+            source.id + ("" if source.enabled else " (off)"),
+            source.family,
+            source.jurisdiction,
+            source.kind,
+            source.language,
+            source.name,
+        )
+        for source in listed
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for row in rows:
+        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[5])
+    places = {source.jurisdiction for source in listed}
+    typer.echo(f"{len(listed)} sources across {len(places)} jurisdictions and regions")
+
+
+@sources_app.command()
+def check(file: RegistryFile = None) -> None:
+    """Validate a registry: every problem is reported with its entry id and field; exit 1 if any."""
+    loaded = _load(file)
+    enabled = sum(source.enabled for source in loaded)
+    typer.echo(f"{file or 'crawlers/sources.yaml'}: {len(loaded)} sources ({enabled} enabled), no problems")
+
+
+def _load(file: Path | None) -> list[Source]:
+    from crawlers.registry import DEFAULT_REGISTRY, RegistryError, load_registry
+
+    try:
+        return load_registry(file or DEFAULT_REGISTRY)
+    except RegistryError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sources_app, name="sources")
