@@ -67,5 +67,53 @@ def _load(file: Path | None) -> list[Source]:
         raise typer.Exit(1) from None
 
 
+def crawl(
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source id; repeatable.")] = None,
+    sources_file: Annotated[
+        Path | None, typer.Option("--sources", help="A registry file instead of the shipped one.")
+    ] = None,
+) -> None:
+    """Run one crawl pass over the registry's enabled sources (or those named), ingest what is
+    new or changed, and print what each source gave. Exits 0 when the pass ran, even if some
+    sources failed (their errors are recorded in their health); 1 when it could not run."""
+    from crawlers.crawl import PassError, crawl_pass
+    from crawlers.state import CrawlState
+    from index.ingest import Ingester
+    from nlp.background import tagger_for_ingest
+    from radar.engines import open_search_engine, open_store
+    from radar.settings import Settings
+
+    registry = _load(sources_file)
+    if source:
+        unknown = sorted(set(source) - {entry.id for entry in registry})
+        if unknown:
+            typer.echo(
+                f"Error: no source {', '.join(unknown)} in the registry; `radar sources --all` lists them.", err=True
+            )
+            raise typer.Exit(1)
+        chosen = [entry for entry in registry if entry.id in source]
+    else:
+        chosen = [entry for entry in registry if entry.enabled]
+    settings = Settings.from_env()
+    store, engine = open_store(settings), open_search_engine(settings)
+    try:
+        reports = crawl_pass(chosen, CrawlState(store.engine), Ingester(tagger_for_ingest(), store, engine))  # type: ignore[attr-defined]
+    except PassError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.close()
+        store.close()
+    rows = [("source", "fetched", "new", "updated", "unchanged", "errors")]
+    rows += [
+        (r.source, str(r.fetched), str(r.new), str(r.updated), str(r.unchanged), "; ".join(r.errors)[:100])
+        for r in reports
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for row in rows:
+        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[5])
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(sources_app, name="sources")
+    app.command()(crawl)

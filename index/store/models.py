@@ -130,3 +130,30 @@ story_bands = Table(
     Column("item_id", _id_type(), ForeignKey("items.id"), primary_key=True),
     sqlite_with_rowid=False,
 )
+
+# What the crawlers keep between passes (crawlers/state.py).
+# Per URL fetched: the validators for a conditional GET, and the hash of what it last held.
+fetch_state = Table(
+    "fetch_state",
+    metadata,
+    Column("url", Text(), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("etag", Text(), nullable=True),
+    Column("last_modified", Text(), nullable=True),
+    Column("content_hash", String(64), nullable=True),
+    Column("fetched_at", UtcDateTime(), nullable=False),
+)
+
+# Per source: how its last passes went.
+source_health = Table(
+    "source_health",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("last_attempt_at", UtcDateTime(), nullable=False),
+    Column("last_success_at", UtcDateTime(), nullable=True),
+    Column("last_error_at", UtcDateTime(), nullable=True),
+    Column("last_error_class", String(32), nullable=True),  # dns, timeout, tls, blocked, not_found, ...
+    Column("last_error", Text(), nullable=True),
+    Column("consecutive_failures", Integer(), nullable=False),
+    Column("last_new_item_at", UtcDateTime(), nullable=True),
+)

@@ -17,7 +17,7 @@ from index.store.models import metadata
 from index.store.sql_store import SqlStore
 from tests.index.conftest import StoreEngine, make_item
 
-TABLES = {"alembic_version", "items", "item_versions", "stories", "story_bands"}
+TABLES = {"alembic_version", "items", "item_versions", "stories", "story_bands", "fetch_state", "source_health"}
 
 
 def test_models_and_migrations_agree(store: SqlStore) -> None:

@@ -1,0 +1,128 @@
+"""A crawl pass: fetch the sources in a child process (crawlers/process.py), then ingest what
+it found (tag, store, index), keep each URL's validators and record each source's health."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawlers.registry import Source
+from crawlers.state import CrawlState, Validators
+from index.ingest import Ingester, IngestReport, read_ingest_lines
+
+PASS_TIMEOUT_S = 1800
+
+
+@dataclass
+class SourceReport:
+    source: str
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class PassError(RuntimeError):
+    """The pass itself could not run (not one source failing)."""
+
+
+def crawl_pass(
+    sources: list[Source],
+    state: CrawlState,
+    ingester: Ingester,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    timeout_s: float = PASS_TIMEOUT_S,
+) -> list[SourceReport]:
+    """Crawl `sources` once; a report per source (in their order)."""
+    reports = {source.id: SourceReport(source.id) for source in sources}
+    validators = state.validators([source.url for source in sources])
+    job = {
+        "sources": [dataclasses.asdict(source) for source in sources],
+        "validators": {url: dataclasses.asdict(found) for url, found in validators.items()},
+        "known": sorted(state.known_urls([source.id for source in sources])),
+    }
+    with tempfile.TemporaryDirectory(prefix="radar-crawl-") as work:
+        job_file, results_file = Path(work) / "job.json", Path(work) / "results.jsonl"
+        job_file.write_text(json.dumps(job), encoding="utf-8")
+        results_file.touch()
+        problem = _run_child(job_file, results_file, timeout_s)
+        records = _records(results_file)
+    now = clock()
+    outcomes: dict[str, dict[str, Any]] = {}
+    items: dict[str, list[bytes]] = {}
+    for record in records:
+        report = reports.get(record.get("source", ""))
+        if report is None:
+            continue
+        kind = record["type"]
+        if kind == "item":
+            report.fetched += record.get("fetched", 0)
+            line = {key: record[key] for key in ("url", "title", "text", "published", "source_kind")}
+            items.setdefault(report.source, []).append(json.dumps({**line, "source": report.source}).encode())
+        elif kind == "validators":
+            state.save_validators(
+                report.source,
+                record["url"],
+                Validators(record["etag"], record["last_modified"], record["content_hash"]),
+                now,
+            )
+        elif kind == "source":
+            report.fetched += record.get("fetched", 0)
+            outcomes[report.source] = record
+        elif kind == "problem":
+            report.errors.append(f"{record['class']}: {record['url']}")
+    for source_id, lines in items.items():
+        ingested = IngestReport()
+        ingester.ingest(read_ingest_lines(lines, ingested), ingested)
+        report = reports[source_id]
+        report.new, report.updated, report.unchanged = ingested.new, ingested.updated, ingested.unchanged
+        report.errors += [f"rejected: {reason}" for _line, reason in ingested.rejected]
+    for source in sources:
+        report, outcome = reports[source.id], outcomes.get(source.id)
+        if outcome is None:
+            error_class, message = "other", problem or "the pass ended before this source answered"
+        elif outcome["outcome"] == "error":
+            error_class, message = outcome["class"], outcome["error"]
+        elif outcome["outcome"] == "skipped":
+            report.errors.append(outcome["error"])
+            continue
+        else:
+            error_class, message = None, None
+        if error_class:
+            report.errors.insert(0, f"{error_class}: {message}")
+        state.record(source.id, now, error_class, message, new_items=report.new)
+    return [reports[source.id] for source in sources]
+
+
+def _run_child(job_file: Path, results_file: Path, timeout_s: float) -> str | None:
+    """Run the pass's process; what went wrong with it, if anything (its partial results stand)."""
+    command = [sys.executable, "-m", "crawlers.process", str(job_file), str(results_file)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        return f"the pass took longer than {timeout_s:.0f} s and was stopped"
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()[-3:]
+        if not results_file.stat().st_size:
+            raise PassError(f"the crawl process failed (exit {done.returncode}): {' / '.join(tail)}")
+        return f"the crawl process stopped early (exit {done.returncode}): {' / '.join(tail)}"
+    return None
+
+
+def _records(results_file: Path) -> list[dict[str, Any]]:
+    records = []
+    for line in results_file.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut short by a killed process
+    return records

@@ -1,0 +1,81 @@
+"""A fixture site served on loopback for the crawler tests: a real HTTP server that honours
+If-None-Match and If-Modified-Since, with routes a test sets up (feeds, articles, failures)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LAST_MODIFIED = "Tue, 04 Mar 2025 10:00:00 GMT"
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    delay_s: float = 0.0
+    validators: bool = True  # send ETag and Last-Modified, and answer 304 to a matching request
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Site:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {"/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")}
+        self.requests: list[tuple[str, str, int]] = []  # (path, user agent, status answered)
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                route = site.routes.get(self.path)
+                if route is None:
+                    self._answer(404, b"not found", "text/plain")
+                    return
+                if route.delay_s:
+                    time.sleep(route.delay_s)
+                etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+                if (
+                    route.validators
+                    and route.status == 200
+                    and (
+                        self.headers.get("If-None-Match") == etag
+                        or self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                    )
+                ):
+                    self._answer(304, b"", route.content_type)
+                    return
+                extra = {"ETag": etag, "Last-Modified": LAST_MODIFIED} if route.validators else {}
+                self._answer(route.status, route.body, route.content_type, {**extra, **route.headers})
+
+            def _answer(
+                self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+            ) -> None:
+                site.requests.append((self.path, self.headers.get("User-Agent", ""), status))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                if status != 304:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if status != 304:
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def requested(self, path: str) -> list[int]:
+        """The statuses answered to requests for `path`."""
+        return [status for requested, _agent, status in self.requests if requested == path]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
