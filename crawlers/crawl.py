@@ -41,14 +41,17 @@ def crawl_pass(
     ingester: Ingester,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     timeout_s: float = PASS_TIMEOUT_S,
+    fetch_settings: dict[str, Any] | None = None,
 ) -> list[SourceReport]:
-    """Crawl `sources` once; a report per source (in their order)."""
+    """Crawl `sources` once; a report per source (in their order). `fetch_settings` override
+    Scrapy's (crawlers/fetching.py), e.g. a shorter timeout."""
     reports = {source.id: SourceReport(source.id) for source in sources}
-    validators = state.validators([source.url for source in sources])
+    validators = state.validators([source.id for source in sources])
     job = {
         "sources": [dataclasses.asdict(source) for source in sources],
         "validators": {url: dataclasses.asdict(found) for url, found in validators.items()},
         "known": sorted(state.known_urls([source.id for source in sources])),
+        "settings": fetch_settings or {},
     }
     with tempfile.TemporaryDirectory(prefix="radar-crawl-") as work:
         job_file, results_file = Path(work) / "job.json", Path(work) / "results.jsonl"

@@ -64,12 +64,14 @@ def failure_class(failure: Failure) -> tuple[str, str]:
         return "dns", message
     if isinstance(value, error.TimeoutError | error.TCPTimedOutError | defer.TimeoutError) or "Timeout" in name:
         return "timeout", message
-    if isinstance(value, defer.CancelledError) or "Cancelled" in name:
+    if isinstance(value, defer.CancelledError) or "Cancelled" in name or "MAXSIZE" in message.upper():
         return "too_large", f"response larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MB, or cancelled"
     if "SSL" in name or "TLS" in name or "ssl" in message.lower() or "certificate" in message.lower():
         return "tls", message
     if "robots.txt" in message:
         return "robots", message
+    if "redirect" in message.lower():  # Scrapy: "max redirections reached"
+        return "redirect_loop", message
     if isinstance(value, error.ConnectionRefusedError | error.ConnectionLost | error.ConnectError) or "Connect" in name:
         return "connection", message
     return "other", message

@@ -16,10 +16,8 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from crawlers.feed_spider import FeedSpider
 from crawlers.fetching import SETTINGS
-
-SPIDERS: dict[str, type[FeedSpider]] = {"feed": FeedSpider, "search_feed": FeedSpider}
+from crawlers.spider import SourceSpider
 
 
 def run(job_file: Path, results_file: Path) -> None:
@@ -30,18 +28,11 @@ def run(job_file: Path, results_file: Path) -> None:
             results.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             results.flush()
 
-        process = CrawlerProcess(settings=SETTINGS, install_root_handler=True)
-        by_spider: dict[type[FeedSpider], list[dict[str, Any]]] = {}
-        for source in job["sources"]:
-            spider = SPIDERS.get(source["family"])
-            if spider is None:
-                out({"type": "source", "source": source["id"], "outcome": "skipped", "error": "family not crawled yet"})
-                continue
-            by_spider.setdefault(spider, []).append(source)
-        known = set(job["known"])
-        for spider, sources in by_spider.items():
-            process.crawl(spider, sources=sources, validators=job["validators"], known=known, out=out)
-        if by_spider:
+        if job["sources"]:
+            process = CrawlerProcess(settings={**SETTINGS, **job.get("settings", {})}, install_root_handler=True)
+            process.crawl(
+                SourceSpider, sources=job["sources"], validators=job["validators"], known=set(job["known"]), out=out
+            )
             process.start()
 
 

@@ -38,12 +38,14 @@ class CrawlState:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def validators(self, urls: list[str]) -> dict[str, Validators]:
+    def validators(self, source_ids: list[str]) -> dict[str, Validators]:
+        """The validators of every URL these sources' pages were fetched from (a listing's later
+        pages and a sitemap's sitemaps too), by URL."""
         found: dict[str, Validators] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(urls), 500):
-                rows = conn.execute(select(fetch_state).where(fetch_state.c.url.in_(urls[start : start + 500])))
-                for row in rows:
+            for start in range(0, len(source_ids), 500):
+                chosen = source_ids[start : start + 500]
+                for row in conn.execute(select(fetch_state).where(fetch_state.c.source_id.in_(chosen))):
                     found[row.url] = Validators(row.etag, row.last_modified, row.content_hash)
         return found
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from nlp.tagger import Tagger
 from tests.crawlers.site import Site
 
 
@@ -15,3 +16,8 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
     served = Site()
     yield served
     served.close()
+
+
+@pytest.fixture(scope="session")
+def tagger() -> Tagger:
+    return Tagger()

@@ -20,6 +20,8 @@ class Route:
     delay_s: float = 0.0
     validators: bool = True  # send ETag and Last-Modified, and answer 304 to a matching request
     headers: dict[str, str] = field(default_factory=dict)
+    declared_length: int | None = None  # a Content-Length to claim, whatever the body
+    endless: bool = False  # after the body, a byte every 0.2 s until the client hangs up
 
 
 class Site:
@@ -37,18 +39,33 @@ class Site:
                 if route.delay_s:
                     time.sleep(route.delay_s)
                 etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
-                if (
-                    route.validators
-                    and route.status == 200
-                    and (
-                        self.headers.get("If-None-Match") == etag
-                        or self.headers.get("If-Modified-Since") == LAST_MODIFIED
-                    )
-                ):
+                # If-None-Match, when sent, decides alone (RFC 9110, 13.2.2).
+                match = self.headers.get("If-None-Match")
+                fresh = match == etag if match else self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                if route.validators and route.status == 200 and fresh:
                     self._answer(304, b"", route.content_type)
                     return
                 extra = {"ETag": etag, "Last-Modified": LAST_MODIFIED} if route.validators else {}
+                if route.declared_length is not None or route.endless:
+                    self._trickle(route)
+                    return
                 self._answer(route.status, route.body, route.content_type, {**extra, **route.headers})
+
+            def _trickle(self, route: Route) -> None:
+                site.requests.append((self.path, self.headers.get("User-Agent", ""), route.status))
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                if route.declared_length is not None:
+                    self.send_header("Content-Length", str(route.declared_length))
+                self.end_headers()
+                try:
+                    self.wfile.write(route.body)
+                    while route.endless:
+                        time.sleep(0.2)
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                except OSError:  # the client hung up, as it should
+                    pass
 
             def _answer(
                 self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from crawlers.crawl import crawl_pass
+from crawlers.crawl import SourceReport, crawl_pass
 from crawlers.registry import load_registry
 from crawlers.state import CrawlState
 from index.ingest import Ingester
@@ -36,11 +37,6 @@ def rss(base: str, *paths: str) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Reg</title>{items}</channel></rss>'.encode()
 
 
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger()
-
-
 class Tracker:
     """A store, an index and the crawl state in a temporary data directory."""
 
@@ -50,8 +46,10 @@ class Tracker:
         self.state = CrawlState(self.store.engine)
         self.ingester = Ingester(tagger, self.store, self.engine)
 
-    def crawl(self, registry: Path, now: dt.datetime = dt.datetime(2025, 3, 5, tzinfo=dt.UTC)) -> dict[str, object]:
-        reports = crawl_pass(load_registry(registry), self.state, self.ingester, clock=lambda: now)
+    def crawl(
+        self, registry: Path, now: dt.datetime = dt.datetime(2025, 3, 5, tzinfo=dt.UTC), **options: Any
+    ) -> dict[str, SourceReport]:
+        reports = crawl_pass(load_registry(registry), self.state, self.ingester, clock=lambda: now, **options)
         return {report.source: report for report in reports}
 
 
