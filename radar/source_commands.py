@@ -25,28 +25,50 @@ RegistryFile = Annotated[
 def sources(
     context: typer.Context,
     all_sources: Annotated[bool, typer.Option("--all", help="Disabled sources too.")] = False,
+    sources_file: Annotated[
+        Path | None, typer.Option("--sources", help="A registry file instead of the shipped one.")
+    ] = None,
 ) -> None:
-    """List the sources: id, family, jurisdiction, kind, language and name."""
+    """List the sources with their health: id, family, jurisdiction, kind, last success, items
+    in the last 7 and 30 days, and why a source needs a look (blocked, failing, silent)."""
     if context.invoked_subcommand is not None:
         return
-    listed = [source for source in _load(None) if all_sources or source.enabled]
-    rows = [("id", "family", "where", "kind", "lang", "name")]
-    rows += [
-        (
-            source.id + ("" if source.enabled else " (off)"),
-            source.family,
-            source.jurisdiction,
-            source.kind,
-            source.language,
-            source.name,
+    import datetime as dt
+
+    from crawlers.health import flag
+    from crawlers.state import CrawlState
+    from radar.engines import open_store
+    from radar.settings import Settings
+
+    listed = [source for source in _load(sources_file) if all_sources or source.enabled]
+    now = dt.datetime.now(dt.UTC)
+    store = open_store(Settings.from_env())
+    try:
+        health = CrawlState(store.engine).health(now)  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    rows = [("id", "family", "where", "kind", "last success", "7d", "30d", "needs a look")]
+    for source in listed:
+        known = health.get(source.id)
+        success = known.last_success_at if known else None
+        rows.append(
+            (
+                source.id + ("" if source.enabled else " (off)"),
+                source.family,
+                source.jurisdiction,
+                source.kind,
+                success.strftime("%Y-%m-%d %H:%M") if success else ("never" if known else "not crawled"),
+                str(known.items_7_days if known else 0),
+                str(known.items_30_days if known else 0),
+                flag(source, known, now) or "",
+            )
         )
-        for source in listed
-    ]
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    widths = [max(len(row[column]) for row in rows) for column in range(7)]
     for row in rows:
-        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[5])
+        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[7])
+    flagged = sum(1 for row in rows[1:] if row[7])
     places = {source.jurisdiction for source in listed}
-    typer.echo(f"{len(listed)} sources across {len(places)} jurisdictions and regions")
+    typer.echo(f"{len(listed)} sources across {len(places)} jurisdictions and regions; {flagged} need a look")
 
 
 @sources_app.command()

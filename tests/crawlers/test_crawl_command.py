@@ -43,5 +43,8 @@ def test_crawl_prints_a_row_per_source_and_exits_0_when_some_fail(
     assert '"url": "' + site.url + '/news/1"' in found.stdout.decode()
     again = radar("crawl", "--sources", str(sources), "--source", "sg-feed")
     assert again.stdout.decode().splitlines()[1].split()[:5] == ["sg-feed", "1", "0", "0", "0"]
+    listed = radar("sources", "--sources", str(sources)).stdout.decode().splitlines()
+    assert listed[1].split()[0] == "sg-feed" and listed[1].split()[-2:] == ["1", "1"]  # items in 7 and 30 days
+    assert "sg-gone" in listed[2] and listed[2].split()[4] == "never"
     unknown = radar("crawl", "--sources", str(sources), "--source", "nope")
     assert unknown.returncode == 1 and "no source nope in the registry" in unknown.stderr.decode()

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.radar.test_cli import radar
 
 
-def test_sources_lists_the_enabled_sources() -> None:
+def test_sources_lists_the_enabled_sources_with_their_health(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RADAR_DATA_DIR", str(tmp_path / "data"))
     done = radar("sources")
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode()
-    assert out.splitlines()[0].split()[:5] == ["id", "family", "where", "kind", "lang"]
-    assert "au-esafety" in out and "eSafety Commissioner" in out
+    assert out.splitlines()[0].split() == [
+        "id",
+        "family",
+        "where",
+        "kind",
+        "last",
+        "success",
+        "7d",
+        "30d",
+        "needs",
+        "a",
+        "look",
+    ]
+    assert "not crawled" in out.splitlines()[1]
+    assert "au-esafety" in out
     assert "(off)" not in out
     assert "(off)" in radar("sources", "--all").stdout.decode()
 
