@@ -34,6 +34,7 @@ test: setup
 bench: setup
 	$(BIN)/python -m bench.tagger_speed
 	$(BIN)/python -m bench.index_speed
+	$(BIN)/python -m bench.crawl_speed
 
 ## lint: ruff (lint and format check) and mypy
 lint: setup

@@ -34,7 +34,8 @@ def memory_status(pid: int | str = "self") -> dict[str, float]:
 def child_pids() -> list[int]:
     found: list[int] = []
     for task in Path("/proc/self/task").iterdir():
-        found += [int(pid) for pid in (task / "children").read_text().split()]
+        with contextlib.suppress(FileNotFoundError):  # a thread that ended meanwhile
+            found += [int(pid) for pid in (task / "children").read_text().split()]
     return found
 
 
@@ -45,7 +46,7 @@ class MemorySampler:
     processes (the tagging worker) to this one's."""
 
     def __init__(self) -> None:
-        self.peaks = {"RssAnon": 0.0, "RssFile": 0.0, "all": 0.0}
+        self.peaks = {"RssAnon": 0.0, "RssFile": 0.0, "all": 0.0, "largest_child": 0.0}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -65,7 +66,9 @@ class MemorySampler:
             children = 0.0
             for pid in child_pids():
                 with contextlib.suppress(FileNotFoundError, KeyError):  # ended, or a zombie
-                    children += memory_status(pid)["VmRSS"]
+                    resident = memory_status(pid)["VmRSS"]
+                    children += resident
+                    self.peaks["largest_child"] = max(self.peaks["largest_child"], resident)
             self.peaks["all"] = max(self.peaks["all"], own["VmRSS"] + children)
             if self._stop.wait(0.05):
                 return
@@ -76,6 +79,7 @@ class MemorySampler:
             "peak_anon_mb": self.peaks["RssAnon"],
             "peak_file_mb": self.peaks["RssFile"],
             "peak_all_mb": self.peaks["all"],
+            "peak_largest_child_mb": self.peaks["largest_child"],
         }
 
 
