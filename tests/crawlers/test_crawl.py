@@ -132,3 +132,17 @@ def test_private_addresses_are_refused_unless_allowed(
     assert report.errors[0].startswith("refused: 127.0.0.1 is a private, loopback or link-local address")
     assert "RADAR_CRAWL_ALLOW_PRIVATE=1" in report.errors[0]
     assert site.requested("/feed.xml") == []
+
+
+def test_a_pass_that_runs_out_of_time_keeps_what_it_found(site: Site, tmp_path: Path, tagger: Tagger) -> None:
+    site.routes["/feed.xml"] = Route(rss(site.url, "/news/1"))
+    site.routes["/news/1"] = Route(ARTICLE)
+    site.routes["/endless.xml"] = Route(b'<?xml version="1.0"?><rss version="2.0">', endless=True)
+    sources = registry(
+        tmp_path, {"id": "quick", "url": f"{site.url}/feed.xml"}, {"id": "slow", "url": f"{site.url}/endless.xml"}
+    )
+    tracker = Tracker(tmp_path / "data", tagger)
+    reports = tracker.crawl(sources, timeout_s=8)  # the endless response would take 20 s to time out
+    assert reports["quick"].new == 1 and reports["quick"].errors == []
+    assert reports["slow"].errors == ["other: the pass took longer than 8 s and was stopped"]
+    assert tracker.state.health(dt.datetime(2025, 3, 5, tzinfo=dt.UTC))["slow"].consecutive_failures == 1
