@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,9 +64,7 @@ def sources(
                 flag(source, known, now) or "",
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(7)]
-    for row in rows:
-        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[7])
+    _print_table(rows)
     flagged = sum(1 for row in rows[1:] if row[7])
     places = {source.jurisdiction for source in listed}
     typer.echo(f"{len(listed)} sources across {len(places)} jurisdictions and regions; {flagged} need a look")
@@ -77,6 +76,13 @@ def check(file: RegistryFile = None) -> None:
     loaded = _load(file)
     enabled = sum(source.enabled for source in loaded)
     typer.echo(f"{file or 'crawlers/sources.yaml'}: {len(loaded)} sources ({enabled} enabled), no problems")
+
+
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest value; the last one, free text, is not."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[-1])
 
 
 def _load(file: Path | None) -> list[Source]:
@@ -131,9 +137,7 @@ def crawl(
         (r.source, str(r.fetched), str(r.new), str(r.updated), str(r.unchanged), "; ".join(r.errors)[:100])
         for r in reports
     ]
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    for row in rows:
-        typer.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[5])
+    _print_table(rows)
 
 
 def register(app: typer.Typer) -> None:
