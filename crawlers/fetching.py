@@ -27,7 +27,8 @@ SETTINGS: dict[str, Any] = {
     "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,  # a bigger response (or a bigger decompressed one) is cancelled
     "DOWNLOAD_WARNSIZE": 0,
     "RETRY_ENABLED": True,
-    "RETRY_TIMES": 2,  # with Scrapy's backoff between tries
+    "RETRY_TIMES": 2,
+    "RADAR_RETRY_BACKOFF_S": 2.0,  # before the first retry; doubled before the next (network.RetryBackoff)
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
     "REDIRECT_MAX_TIMES": 5,
     "COOKIES_ENABLED": False,
@@ -38,6 +39,7 @@ SETTINGS: dict[str, Any] = {
         "crawlers.network.PublicAddressesOnly": 50,
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "crawlers.network.RobotsTxt": 100,
+        "crawlers.network.RetryBackoff": 60,
     },
 }
 

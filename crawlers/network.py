@@ -83,3 +83,25 @@ class RobotsTxt(RobotsTxtMiddleware):
             pending.addBoth(hand_on)
             return await maybe_deferred_to_future(waiter)
         return await super().robot_parser(request)
+
+
+class RetryBackoff:
+    """Scrapy downloader middleware: a retried request (Scrapy's RetryMiddleware marks it with
+    `retry_times`) waits RADAR_RETRY_BACKOFF_S, doubled at each further try, before it goes out.
+    Scrapy retries at once otherwise, which only hits a struggling server again."""
+
+    def __init__(self, backoff_s: float) -> None:
+        self.backoff_s = backoff_s
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryBackoff:
+        return cls(crawler.settings.getfloat("RADAR_RETRY_BACKOFF_S", 2.0))
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        tries = request.meta.get("retry_times", 0)
+        if tries:
+            from twisted.internet import reactor
+            from twisted.internet.task import deferLater
+
+            wait = deferLater(reactor, self.backoff_s * 2 ** (tries - 1), lambda: None)
+            await maybe_deferred_to_future(wait)

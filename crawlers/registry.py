@@ -9,9 +9,10 @@ Families:
 - feed: an RSS 0.9x/1.0/2.0, Atom or JSON feed at `url`; `encoding` overrides a wrong declared one.
 - search_feed: a news-search feed (Google News RSS and the like) at `url`: a feed whose entries
   link to other sites' articles.
-- listing: an HTML page at `url` that lists releases. `links` (a CSS selector) picks the links to
-  follow, `follow` (a regular expression) the article URLs among them (default: URLs under the
-  listing's own path), `next_page` (a CSS selector) the link to the next page, up to `max_pages`.
+- listing: an HTML page at `url` that lists releases. `links` (a CSS selector, or XPath when it
+  starts with / or `(`) picks the links to follow, `follow` (a regular expression) the article
+  URLs among them (default: URLs under the listing's own path), `next_page` (a selector) the
+  link to the next page, up to `max_pages`.
 - page: one page at `url` watched for changes (a guidance page, a bill's page).
 - sitemap: an XML sitemap at `url`; `follow` picks the article URLs, at most `max_urls` a pass.
 """
@@ -173,6 +174,9 @@ def _source(entry: object, number: int, problems: list[Problem]) -> Source | Non
     for count in ("rhythm_days", "max_pages", "max_urls"):
         if isinstance(values.get(count), int) and values[count] < 1:
             problem(count, "must be at least 1")
+    for selector in ("links", "next_page"):
+        if isinstance(values.get(selector), str) and (problem_text := _selector_problem(values[selector])):
+            problem(selector, problem_text)
     for pattern in ("follow",):
         if isinstance(values.get(pattern), str):
             try:
@@ -193,6 +197,18 @@ def _source(entry: object, number: int, problems: list[Problem]) -> Source | Non
         parameters=parameters,
         **values,
     )
+
+
+def _selector_problem(selector: str) -> str | None:
+    """What is wrong with a CSS selector (or an XPath one: starting with / or `(`), if anything."""
+    from parsel import Selector
+
+    try:
+        page = Selector(text="<html></html>")
+        page.xpath(selector) if selector.startswith(("/", "(")) else page.css(selector)
+    except Exception as error:  # cssselect and lxml raise their own kinds
+        return f"is not a valid {'XPath' if selector.startswith(('/', '(')) else 'CSS'} selector: {error}"
+    return None
 
 
 def _is_a(value: object, kind_of: type) -> bool:

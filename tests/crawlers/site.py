@@ -22,12 +22,14 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     declared_length: int | None = None  # a Content-Length to claim, whatever the body
     endless: bool = False  # after the body, a byte every 0.2 s until the client hangs up
+    fail_first: int = 0  # answer 503 to this many requests first
 
 
 class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {"/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")}
         self.requests: list[tuple[str, str, int]] = []  # (path, user agent, status answered)
+        self.times: dict[str, list[float]] = {}  # when each path was asked for
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +40,11 @@ class Site:
                     return
                 if route.delay_s:
                     time.sleep(route.delay_s)
+                site.times.setdefault(self.path, []).append(time.monotonic())
+                if route.fail_first:
+                    route.fail_first -= 1
+                    self._answer(503, b"busy", "text/plain")
+                    return
                 etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
                 # If-None-Match, when sent, decides alone (RFC 9110, 13.2.2).
                 match = self.headers.get("If-None-Match")

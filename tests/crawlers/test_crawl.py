@@ -146,3 +146,16 @@ def test_a_pass_that_runs_out_of_time_keeps_what_it_found(site: Site, tmp_path: 
     assert reports["quick"].new == 1 and reports["quick"].errors == []
     assert reports["slow"].errors == ["other: the pass took longer than 8 s and was stopped"]
     assert tracker.state.health(dt.datetime(2025, 3, 5, tzinfo=dt.UTC))["slow"].consecutive_failures == 1
+
+
+def test_retries_back_off(site: Site, tmp_path: Path, tagger: Tagger) -> None:
+    site.routes["/feed.xml"] = Route(rss(site.url, "/news/1"), fail_first=2)
+    site.routes["/news/1"] = Route(ARTICLE)
+    tracker = Tracker(tmp_path / "data", tagger)
+    reports = tracker.crawl(
+        registry(tmp_path, {"id": "busy", "url": f"{site.url}/feed.xml"}), fetch_settings={"RADAR_RETRY_BACKOFF_S": 0.5}
+    )
+    assert reports["busy"].new == 1 and reports["busy"].errors == []
+    assert site.requested("/feed.xml") == [503, 503, 200]
+    first, second, third = site.times["/feed.xml"]
+    assert second - first >= 0.5 and third - second >= 1.0  # 0.5 s, then doubled

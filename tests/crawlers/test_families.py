@@ -79,6 +79,27 @@ def test_a_listing_follows_its_articles_and_pages_then_stops_at_what_it_has(site
     assert site.requested("/media/releases?page=2") == [200, 304]
 
 
+def test_listing_selectors_may_be_xpath(site: Site, tmp_path: Path, tagger) -> None:
+    site.routes["/releases"] = Route(listing("/releases/x", "/other/y"))
+    site.routes["/releases/x"] = Route(article("Release x", "Release x concerns scam ads in Singapore."))
+    site.routes["/other/y"] = Route(article("Release y", "Release y concerns scam ads in Singapore."))
+    sources = registry(
+        tmp_path,
+        {"id": "sg-x", "family": "listing", "url": f"{site.url}/releases", "links": "//ul[@class='releases']//a"},
+        {
+            "id": "sg-y",
+            "family": "listing",
+            "url": f"{site.url}/releases",
+            "links": "ul.releases a",
+            "follow": "/other/",
+        },
+    )
+    tracker = Tracker(tmp_path / "data", tagger)
+    reports = tracker.crawl(sources)
+    assert (reports["sg-x"].new, reports["sg-y"].new) == (1, 1)  # under the listing's path; by the pattern
+    assert site.requested("/about") == []
+
+
 def test_a_listing_whose_links_find_nothing_is_a_parse_error(site: Site, tmp_path: Path, tagger) -> None:
     site.routes["/news"] = Route(b"<html><body><div>Redesigned, nothing to follow</div></body></html>")
     tracker = Tracker(tmp_path / "data", tagger)

@@ -80,6 +80,7 @@ def test_every_problem_is_reported_with_its_entry_and_field(tmp_path: Path) -> N
             {**MINIMAL, "id": "bad-one", "kind": "blog", "family": "rss", "url": "ftp://example.org/"},
             {**MINIMAL, "id": "bad-two", "jurisdiction": "Singapore", "language": "english", "rhythm_days": 0},
             {**MINIMAL, "id": "bad-three", "family": "listing", "encoding": "utf-8", "follow": "([", "enabled": "yes"},
+            {**MINIMAL, "id": "bad-four", "family": "listing", "links": "ul >> a", "next_page": "//a[@class="},
             {key: value for key, value in MINIMAL.items() if key != "url"},
             "just text",
         ],
@@ -95,8 +96,10 @@ def test_every_problem_is_reported_with_its_entry_and_field(tmp_path: Path) -> N
     assert "bad-three: encoding: is not a field of a listing entry (it is one of feed)" in found
     assert any(line.startswith("bad-three: follow: is not a valid regular expression") for line in found)
     assert "bad-three: enabled: must be bool, not 'yes'" in found
+    assert any(line.startswith("bad-four: links: is not a valid CSS selector") for line in found)
+    assert any(line.startswith("bad-four: next_page: is not a valid XPath selector") for line in found)
     assert "example-feed: url: is required" in found
-    assert "#5: -: expected a mapping of fields" in found
+    assert "#6: -: expected a mapping of fields" in found
 
 
 def test_ids_are_unique(tmp_path: Path) -> None:
