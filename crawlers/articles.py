@@ -29,7 +29,11 @@ def extract_article(body: bytes, url: str, content_type: str = "") -> Article | 
     if "pdf" in content_type.lower() or body[:5] == b"%PDF-":
         return _pdf(body)
     try:
-        document = trafilatura.bare_extraction(body, url=url, with_metadata=True)
+        # Dates from the page's metadata and markup only: a search of the text takes a
+        # deadline ("submissions close on 30 June 2025") for the day it was published.
+        document = trafilatura.bare_extraction(
+            body, url=url, with_metadata=True, date_extraction_params={"extensive_search": False, "original_date": True}
+        )
     except Exception:  # trafilatura's parsers raise many kinds on hostile HTML; none may stop a pass
         return None
     if document is None:
