@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from crawlers.crawl import SourceReport, crawl_pass
+from crawlers.crawl import PassError, SourceReport, crawl_pass
 from crawlers.registry import load_registry
 from crawlers.state import CrawlState
 from index.ingest import Ingester
@@ -159,3 +159,14 @@ def test_retries_back_off(site: Site, tmp_path: Path, tagger: Tagger) -> None:
     assert site.requested("/feed.xml") == [503, 503, 200]
     first, second, third = site.times["/feed.xml"]
     assert second - first >= 0.5 and third - second >= 1.0  # 0.5 s, then doubled
+
+
+def test_a_pass_that_cannot_run_says_so(
+    site: Site, tmp_path: Path, tagger: Tagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crawlers.crawl
+
+    monkeypatch.setattr(crawlers.crawl.sys, "executable", "/bin/false")  # the crawl process dies at once
+    tracker = Tracker(tmp_path / "data", tagger)
+    with pytest.raises(PassError, match=r"the crawl process failed \(exit 1\)"):
+        tracker.crawl(registry(tmp_path, {"id": "any", "url": f"{site.url}/feed.xml"}))
