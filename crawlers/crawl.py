@@ -60,29 +60,7 @@ def crawl_pass(
         problem = _run_child(job_file, results_file, timeout_s)
         records = _records(results_file)
     now = clock()
-    outcomes: dict[str, dict[str, Any]] = {}
-    items: dict[str, list[bytes]] = {}
-    for record in records:
-        report = reports.get(record.get("source", ""))
-        if report is None:
-            continue
-        kind = record["type"]
-        if kind == "item":
-            report.fetched += record.get("fetched", 0)
-            line = {key: record[key] for key in ("url", "title", "text", "published", "source_kind")}
-            items.setdefault(report.source, []).append(json.dumps({**line, "source": report.source}).encode())
-        elif kind == "validators":
-            state.save_validators(
-                report.source,
-                record["url"],
-                Validators(record["etag"], record["last_modified"], record["content_hash"]),
-                now,
-            )
-        elif kind == "source":
-            report.fetched += record.get("fetched", 0)
-            outcomes[report.source] = record
-        elif kind == "problem":
-            report.errors.append(f"{record['class']}: {record['url']}")
+    outcomes, items = _sort_records(records, reports, state, now)
     for source_id, lines in items.items():
         ingested = IngestReport()
         ingester.ingest(read_ingest_lines(lines, ingested), ingested)
@@ -95,15 +73,39 @@ def crawl_pass(
             error_class, message = "other", problem or "the pass ended before this source answered"
         elif outcome["outcome"] == "error":
             error_class, message = outcome["class"], outcome["error"]
-        elif outcome["outcome"] == "skipped":
-            report.errors.append(outcome["error"])
-            continue
         else:
             error_class, message = None, None
         if error_class:
             report.errors.insert(0, f"{error_class}: {message}")
         state.record(source.id, now, error_class, message, new_items=report.new)
     return [reports[source.id] for source in sources]
+
+
+def _sort_records(
+    records: list[dict[str, Any]], reports: dict[str, SourceReport], state: CrawlState, now: dt.datetime
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[bytes]]]:
+    """Each source's outcome, and its items as ingest lines; validators are saved on the way and
+    problems with single pages added to the reports."""
+    outcomes: dict[str, dict[str, Any]] = {}
+    items: dict[str, list[bytes]] = {}
+    for record in records:
+        report = reports.get(record.get("source", ""))
+        if report is None:
+            continue
+        kind = record["type"]
+        if kind == "item":
+            report.fetched += record.get("fetched", 0)
+            line = {key: record[key] for key in ("url", "title", "text", "published", "source_kind")}
+            items.setdefault(report.source, []).append(json.dumps({**line, "source": report.source}).encode())
+        elif kind == "validators":
+            found = Validators(record["etag"], record["last_modified"], record["content_hash"])
+            state.save_validators(report.source, record["url"], found, now)
+        elif kind == "source":
+            report.fetched += record.get("fetched", 0)
+            outcomes[report.source] = record
+        elif kind == "problem":
+            report.errors.append(f"{record['class']}: {record['url']}")
+    return outcomes, items
 
 
 def _run_child(job_file: Path, results_file: Path, timeout_s: float) -> str | None:
