@@ -167,31 +167,10 @@ def check() -> None:
 
 
 def result_json(result: SearchResult) -> dict[str, Any]:
-    """The wire form of a search result (also the API's)."""
-    return {
-        "total": result.total,
-        "items": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "url": hit.url,
-                "published": hit.published_at.date().isoformat() if hit.published_at else None,
-                "language": hit.language,
-                "jurisdictions": list(hit.jurisdictions),
-                "harm_areas": list(hit.harm_areas),
-                "doc_type": hit.doc_type,
-                "source": hit.source,
-                "story_id": hit.story_id,
-                "snippet": hit.snippet,
-                "score": round(hit.score, 4),
-            }
-            for hit in result.hits
-        ],
-        "facets": result.facets,
-        "histogram": [{"month": month, "count": count} for month, count in result.histogram],
-        "next_cursor": result.next_cursor,
-        "expanded_terms": {term: list(added) for term, added in result.expanded_terms.items()},
-    }
+    """The wire form of a search result: the API's (api/schemas.py)."""
+    from api.schemas import search_response
+
+    return search_response(result)
 
 
 def _table(result: SearchResult) -> str:

@@ -1,0 +1,66 @@
+"""The FastAPI app: the API under /api, /health, and errors as JSON a person can act on (a bad
+query is a 400, never a 500)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.routes import search
+from api.schemas import Health
+from index.protocols import SearchEngine
+from index.records import IndexOutdatedError, QueryError
+from radar.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    opened: list[SearchEngine] = []
+
+    def engine() -> SearchEngine:
+        """The search engine, opened on first use and kept for the app's life."""
+        if not opened:
+            from radar.engines import open_search_engine
+
+            opened.append(open_search_engine(settings))
+        return opened[0]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for each in opened:
+            each.close()
+
+    app = FastAPI(
+        title="policy-radar",
+        description="What Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.include_router(search.router)
+
+    @app.get("/health", response_model=Health, tags=["health"])
+    def health() -> Health:
+        return Health(status="ok")
+
+    @app.exception_handler(QueryError)
+    async def bad_query(_request: Request, error: QueryError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'request'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        return JSONResponse({"error": f"bad parameter(s): {problems}"}, status_code=400)
+
+    @app.exception_handler(IndexOutdatedError)
+    async def outdated(_request: Request, error: IndexOutdatedError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=503)
+
+    return app
