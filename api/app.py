@@ -5,34 +5,44 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
-from api.routes import search
+from api.routes import items, search
 from api.schemas import Health
-from index.protocols import SearchEngine
+from index.protocols import SearchEngine, Store
 from index.records import IndexOutdatedError, QueryError
 from radar.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    opened: list[SearchEngine] = []
+    opened: dict[str, Any] = {}
 
     def engine() -> SearchEngine:
         """The search engine, opened on first use and kept for the app's life."""
-        if not opened:
+        if "engine" not in opened:
             from radar.engines import open_search_engine
 
-            opened.append(open_search_engine(settings))
-        return opened[0]
+            opened["engine"] = open_search_engine(settings)
+        return opened["engine"]
+
+    def store() -> Store:
+        """The store of record, opened on first use and kept for the app's life."""
+        if "store" not in opened:
+            from radar.engines import open_store
+
+            opened["store"] = open_store(settings)
+        return opened["store"]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        for each in opened:
+        for each in opened.values():
             each.close()
 
     app = FastAPI(
@@ -40,8 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="What Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
         lifespan=lifespan,
     )
-    app.state.engine = engine
+    app.state.engine, app.state.store = engine, store
     app.include_router(search.router)
+    app.include_router(items.router)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:
@@ -58,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for problem in error.errors()
         )
         return JSONResponse({"error": f"bad parameter(s): {problems}"}, status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def http_problem(_request: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code)
 
     @app.exception_handler(IndexOutdatedError)
     async def outdated(_request: Request, error: IndexOutdatedError) -> JSONResponse:
