@@ -3,11 +3,17 @@ records (`index/records.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from index.records import ItemVersion, SearchResult, StoredItem
+
+
+def _day(moment: dt.datetime | None) -> str | None:
+    """YYYY-MM-DD, as published dates go on the wire."""
+    return moment.date().isoformat() if moment else None
 
 
 class SearchItem(BaseModel):
@@ -60,7 +66,7 @@ def search_response(result: SearchResult) -> dict[str, Any]:
                 id=hit.id,
                 title=hit.title,
                 url=hit.url,
-                published=hit.published_at.date().isoformat() if hit.published_at else None,
+                published=_day(hit.published_at),
                 language=hit.language,
                 jurisdictions=list(hit.jurisdictions),
                 harm_areas=list(hit.harm_areas),
@@ -128,7 +134,7 @@ def item_detail(item: StoredItem, versions: list[ItemVersion], story: list[Store
         language=item.language,
         source=item.source,
         source_kind=item.source_kind,
-        published=item.published_at.date().isoformat() if item.published_at else None,
+        published=_day(item.published_at),
         fetched_at=item.fetched_at.isoformat(),
         jurisdictions=list(item.jurisdictions),
         mentioned_jurisdictions=list(item.mentioned_jurisdictions),
@@ -149,7 +155,7 @@ def item_detail(item: StoredItem, versions: list[ItemVersion], story: list[Store
                 title=other.title,
                 url=other.url,
                 source=other.source,
-                published=other.published_at.date().isoformat() if other.published_at else None,
+                published=_day(other.published_at),
             )
             for other in story
             if other.id != item.id

@@ -3,6 +3,7 @@ and content hashes per URL, and each source's health (index/store/models.py has 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -114,5 +115,5 @@ class CrawlState:
         health = {row.source_id: Health(**row._asdict()) for row in rows}
         for source_id, (week, month) in counts.items():
             known = health.get(source_id, Health(source_id))
-            health[source_id] = Health(**{**known.__dict__, "items_7_days": week, "items_30_days": month})
+            health[source_id] = dataclasses.replace(known, items_7_days=week, items_30_days=month)
         return health

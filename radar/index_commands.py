@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -107,7 +107,12 @@ def search(
         raise typer.Exit(1) from None
     finally:
         engine.close()
-    typer.echo(json.dumps(result_json(result), ensure_ascii=False) if as_json else _table(result))
+    if as_json:
+        from api.schemas import search_response  # the API's wire form
+
+        typer.echo(json.dumps(search_response(result), ensure_ascii=False))
+    else:
+        typer.echo(_table(result))
 
 
 def reindex() -> None:
@@ -164,13 +169,6 @@ def check() -> None:
         typer.echo("run `radar reindex` to rebuild the index from the store", err=True)
         raise typer.Exit(1)
     typer.echo("store and index agree")
-
-
-def result_json(result: SearchResult) -> dict[str, Any]:
-    """The wire form of a search result: the API's (api/schemas.py)."""
-    from api.schemas import search_response
-
-    return search_response(result)
 
 
 def _table(result: SearchResult) -> str:

@@ -3,6 +3,7 @@ is a 400 with a message, never a 500."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -89,15 +90,18 @@ def test_serve_listens_on_loopback_and_refuses_other_addresses(data_dir: Path, t
         [sys.executable, "-m", "radar.cli", "serve", "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.PIPE
     )
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 30
+        while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=deepfake", timeout=2) as answer:
                     assert json.load(answer)["total"] >= 1
                     break
             except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("radar serve did not answer")
+                if time.monotonic() > deadline:
+                    pytest.fail("radar serve did not answer within 30 s")
+                with contextlib.suppress(subprocess.TimeoutExpired):  # until it is up, or it has died
+                    server.wait(timeout=0.1)
+                    pytest.fail(f"radar serve exited: {server.stderr.read().decode()[-500:]}")
     finally:
         server.terminate()
         server.wait(timeout=10)

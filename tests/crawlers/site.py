@@ -17,7 +17,6 @@ class Route:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
-    delay_s: float = 0.0
     validators: bool = True  # send ETag and Last-Modified, and answer 304 to a matching request
     headers: dict[str, str] = field(default_factory=dict)
     declared_length: int | None = None  # a Content-Length to claim, whatever the body
@@ -38,8 +37,6 @@ class Site:
                 if route is None:
                     self._answer(404, b"not found", "text/plain")
                     return
-                if route.delay_s:
-                    time.sleep(route.delay_s)
                 site.times.setdefault(self.path, []).append(time.monotonic())
                 if route.fail_first:
                     route.fail_first -= 1
