@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.routes import items, search
-from api.schemas import Health
+from api.schemas.common import Health
 from index.protocols import SearchEngine, Store
 from index.records import IndexOutdatedError, QueryError
 from radar.settings import Settings

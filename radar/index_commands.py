@@ -108,7 +108,7 @@ def search(
     finally:
         engine.close()
     if as_json:
-        from api.schemas import search_response  # the API's wire form
+        from api.schemas.search import search_response  # the API's wire form
 
         typer.echo(json.dumps(search_response(result), ensure_ascii=False))
     else:

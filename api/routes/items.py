@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
-from api.schemas import ItemDetail, Problem, item_detail
+from api.schemas.common import Problem
+from api.schemas.items import ItemDetail, item_detail
 
 router = APIRouter(prefix="/api", tags=["items"])
 

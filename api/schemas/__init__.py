@@ -1,0 +1,1 @@
+"""Wire schemas, one module per resource (api/schemas/common.py says why)."""
