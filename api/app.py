@@ -3,6 +3,7 @@ query is a 400, never a 500)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -50,7 +51,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="What Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
         lifespan=lifespan,
     )
-    app.state.engine, app.state.store = engine, store
+    app.state.settings, app.state.engine, app.state.store = settings, engine, store
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Any) -> Any:
+        # How long the server took, for the benches and a browser's network panel.
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
     app.include_router(search.router)
     app.include_router(items.router)
 

@@ -13,12 +13,16 @@ class Settings:
     data_dir: Path
     database_url: str | None  # None: SQLite under data_dir
     elasticsearch_url: str | None  # None: tantivy under data_dir
+    sources_file: Path | None = None  # None: the shipped registry, crawlers/sources.yaml
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        """RADAR_DATA_DIR (default ./data), RADAR_DATABASE_URL, RADAR_ELASTICSEARCH_URL."""
+        """RADAR_DATA_DIR (default ./data), RADAR_DATABASE_URL, RADAR_ELASTICSEARCH_URL,
+        RADAR_SOURCES_FILE."""
+        sources_file = env.get("RADAR_SOURCES_FILE")
         return cls(
             data_dir=Path(env.get("RADAR_DATA_DIR") or "data"),
             database_url=env.get("RADAR_DATABASE_URL") or None,
             elasticsearch_url=env.get("RADAR_ELASTICSEARCH_URL") or None,
+            sources_file=Path(sources_file) if sources_file else None,
         )
