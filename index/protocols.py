@@ -46,6 +46,10 @@ class Store(Protocol):
 
     def story(self, story_id: str) -> list[StoredItem]: ...
 
+    def story_sizes(self, story_ids: Collection[str]) -> dict[str, int]:
+        """How many items each of these stories has (a story not stored is left out)."""
+        ...
+
     def iter_items(self, batch_size: int = 1000) -> Iterator[StoredItem]:
         """Every item's latest version, in id order, reading `batch_size` rows at a time."""
 

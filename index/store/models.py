@@ -157,3 +157,41 @@ source_health = Table(
     Column("consecutive_failures", Integer(), nullable=False),
     Column("last_new_item_at", UtcDateTime(), nullable=True),
 )
+
+# Who may use the tracker (api/access.py): a name, a role, and the SHA-256 of their API token.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # viewer, editor, admin
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# The web page's login sessions: the SHA-256 of the cookie's value, never the value.
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+# Saved searches that alert their owner (index/store/subscriptions.py; delivered by alerts/).
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("owner_id", Integer(), ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("name", String(200), nullable=False),
+    Column("query", Text(), nullable=False),
+    # {"jurisdictions": [...], "harm_areas": [...], "doc_types": [...], "source_kinds": [...], "languages": [...]}
+    Column("filters", JSON(), nullable=False),
+    Column("channels", JSON(), nullable=False),  # ["email:lead@example.org", "webhook:https://...", ...]
+    Column("cadence", String(16), nullable=False),  # instant, daily, weekly
+    Column("digest_time", String(5), nullable=False),  # HH:MM, local to time_zone
+    Column("time_zone", String(64), nullable=False),  # IANA name, e.g. Asia/Singapore
+    Column("created_at", UtcDateTime(), nullable=False),
+)

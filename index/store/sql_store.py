@@ -180,6 +180,19 @@ class SqlStore:
         rows = sorted(rows, key=lambda row: age_key(row["published_at"], row["first_fetched_at"], row["id"]))
         return [stored_item(row) for row in rows]
 
+    def story_sizes(self, story_ids: Collection[str]) -> dict[str, int]:
+        chosen = list(dict.fromkeys(story_ids))
+        sizes: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(chosen), 500):
+                rows = conn.execute(
+                    select(items.c.story_id, func.count())
+                    .where(items.c.story_id.in_(chosen[start : start + 500]))
+                    .group_by(items.c.story_id)
+                )
+                sizes.update({story_id: count for story_id, count in rows})
+        return sizes
+
     def iter_items(self, batch_size: int = 1000) -> Iterator[StoredItem]:
         """See `Store.iter_items`; each page is read in its own short transaction, so a long
         reindex never holds the database."""

@@ -17,7 +17,10 @@ from index.store.models import metadata
 from index.store.sql_store import SqlStore
 from tests.index.conftest import StoreEngine, make_item
 
-TABLES = {"alembic_version", "items", "item_versions", "stories", "story_bands", "fetch_state", "source_health"}
+TABLES = {
+    *("alembic_version", "items", "item_versions", "stories", "story_bands", "fetch_state", "source_health"),
+    *("users", "login_sessions", "subscriptions"),
+}
 
 
 def test_models_and_migrations_agree(store: SqlStore) -> None:

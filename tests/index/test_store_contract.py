@@ -36,7 +36,7 @@ def as_stored(item: StoredItem, story_id: str, version: int = 1) -> StoredItem:
 def test_sql_store_has_every_method_of_the_store_protocol() -> None:
     protocol_methods = {name for name in vars(Store) if not name.startswith("_")}
     assert protocol_methods == {
-        *("upsert", "get", "versions", "story", "iter_items", "pending_index", "mark_indexed"),
+        *("upsert", "get", "versions", "story", "story_sizes", "iter_items", "pending_index", "mark_indexed"),
         *("fingerprints", "count", "close"),
     }
     assert all(callable(getattr(SqlStore, name, None)) for name in protocol_methods)
@@ -249,6 +249,10 @@ def test_copies_in_one_batch_join_one_story(store: SqlStore) -> None:
         ("unrelated", False),
     ]
     assert [i.id for i in store.story("outlet-0")] == [f"outlet-{n}" for n in range(5)]
+    assert store.story_sizes(["outlet-0", "unrelated", "no-such-story", "outlet-0"]) == {
+        "outlet-0": 5,
+        "unrelated": 1,
+    }
 
 
 def test_an_item_like_two_stories_joins_the_oldest_items_story(store: SqlStore) -> None:

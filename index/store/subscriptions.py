@@ -1,0 +1,160 @@
+"""Subscriptions in the store: saved searches with their channels and cadence, each owned by a
+user (or by nobody, when the tracker runs for one person without accounts). The alerts match
+and deliver them; this module keeps them and refuses ones that could never be delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, delete, insert, select
+
+from index.records import QueryError
+from index.search.query import parse_query
+from index.store.engine import write_transaction
+from index.store.models import subscriptions
+
+CADENCES = ("instant", "daily", "weekly")
+# email:lead@example.org, or a webhook in one of the formats the alerts send.
+CHANNEL_KINDS = ("email", "webhook", "slack", "teams")
+_EMAIL = re.compile(r"^[^@\s:]+@[^@\s]+\.[^@\s]+$")
+_DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MAX_CHANNELS = 10
+
+
+class SubscriptionError(ValueError):
+    """A subscription that cannot be saved, with a message a person can act on."""
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    """What a subscription says, before it is stored."""
+
+    name: str
+    query: str = ""
+    jurisdictions: tuple[str, ...] = ()
+    harm_areas: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    cadence: str = "instant"
+    digest_time: str = "08:00"
+    time_zone: str = "UTC"
+
+    def check(self) -> None:
+        """Raise SubscriptionError naming the first thing that would stop it being delivered."""
+        if not self.name.strip() or len(self.name) > 200:
+            raise SubscriptionError("A subscription needs a name of 1 to 200 characters.")
+        try:
+            parse_query(self.query)
+        except QueryError as error:
+            raise SubscriptionError(f"Its query cannot be run: {error}") from None
+        if not self.query.strip() and not any(
+            (self.jurisdictions, self.harm_areas, self.doc_types, self.source_kinds, self.languages)
+        ):
+            raise SubscriptionError("Give it a query or at least one filter, or it would send every item.")
+        if not self.channels:
+            raise SubscriptionError("Give it a channel, such as email:you@example.org.")
+        if len(self.channels) > MAX_CHANNELS:
+            raise SubscriptionError(f"At most {MAX_CHANNELS} channels.")
+        for channel in self.channels:
+            check_channel(channel)
+        if self.cadence not in CADENCES:
+            raise SubscriptionError(f"Unknown cadence {self.cadence!r}: use one of {', '.join(CADENCES)}.")
+        if not _DIGEST_TIME.match(self.digest_time):
+            raise SubscriptionError(f"The digest time is HH:MM on a 24-hour clock; got {self.digest_time!r}.")
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise SubscriptionError(
+                f"Unknown time zone {self.time_zone!r}: use a name such as Asia/Singapore or Australia/Sydney."
+            ) from None
+
+
+def check_channel(channel: str) -> None:
+    kind, _, address = channel.partition(":")
+    if kind not in CHANNEL_KINDS or not address:
+        raise SubscriptionError(
+            f"Channel {channel!r} is not KIND:ADDRESS with KIND one of {', '.join(CHANNEL_KINDS)} "
+            "(email:lead@example.org, webhook:https://hooks.example.org/radar)."
+        )
+    if kind == "email" and not _EMAIL.match(address):
+        raise SubscriptionError(f"{address!r} is not an email address.")
+    if kind != "email" and not address.startswith("https://"):
+        raise SubscriptionError(f"A {kind} channel is an https:// URL; got {address!r}.")
+
+
+@dataclass(frozen=True)
+class Subscription(NewSubscription):
+    id: int = 0
+    owner_id: int | None = None
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+FILTERS = ("jurisdictions", "harm_areas", "doc_types", "source_kinds", "languages")
+
+
+def _subscription(row: object) -> Subscription:
+    filters = row.filters  # type: ignore[attr-defined]
+    return Subscription(
+        id=row.id,  # type: ignore[attr-defined]
+        owner_id=row.owner_id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        query=row.query,  # type: ignore[attr-defined]
+        channels=tuple(row.channels),  # type: ignore[attr-defined]
+        cadence=row.cadence,  # type: ignore[attr-defined]
+        digest_time=row.digest_time,  # type: ignore[attr-defined]
+        time_zone=row.time_zone,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        **{name: tuple(filters.get(name, ())) for name in FILTERS},
+    )
+
+
+class Subscriptions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, new: NewSubscription, owner_id: int | None, now: dt.datetime) -> Subscription:
+        new.check()
+        with write_transaction(self.engine) as conn:
+            created = conn.execute(
+                insert(subscriptions)
+                .values(
+                    owner_id=owner_id,
+                    name=new.name.strip(),
+                    query=new.query,
+                    filters={name: list(getattr(new, name)) for name in FILTERS},
+                    channels=list(new.channels),
+                    cadence=new.cadence,
+                    digest_time=new.digest_time,
+                    time_zone=new.time_zone,
+                    created_at=now,
+                )
+                .returning(subscriptions.c.id)
+            ).scalar_one()
+        found = self.get(created)
+        assert found is not None
+        return found
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id)).first()
+        return _subscription(row) if row else None
+
+    def owned_by(self, owner_id: int | None) -> list[Subscription]:
+        """One owner's subscriptions, oldest first (owner None: those made without accounts)."""
+        owner = subscriptions.c.owner_id.is_(None) if owner_id is None else subscriptions.c.owner_id == owner_id
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(subscriptions).where(owner).order_by(subscriptions.c.id))
+            return [_subscription(row) for row in rows]
+
+    def all(self) -> list[Subscription]:
+        with self.engine.connect() as conn:
+            return [_subscription(row) for row in conn.execute(select(subscriptions).order_by(subscriptions.c.id))]
+
+    def remove(self, subscription_id: int) -> bool:
+        with write_transaction(self.engine) as conn:
+            return conn.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id)).rowcount > 0
