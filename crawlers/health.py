@@ -4,6 +4,8 @@ than its usual rhythm (`rhythm_days` in the registry)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from crawlers.registry import Source
 from crawlers.state import Health
@@ -24,3 +26,15 @@ def flag(source: Source, health: Health | None, now: dt.datetime) -> str | None:
     if since is not None and now - since > dt.timedelta(days=source.rhythm_days * SILENCE_RHYTHMS):
         return f"silent for {(now - since).days} days (usually every {source.rhythm_days})"
     return None
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: Source
+    health: Health | None  # None: nothing recorded (never crawled, no items)
+    flag: str | None  # why it needs a look, or None
+
+
+def statuses(sources: Iterable[Source], health: Mapping[str, Health], now: dt.datetime) -> list[SourceStatus]:
+    """Each source, in the order given, with its health (`CrawlState.health`) and its flag."""
+    return [SourceStatus(source, health.get(source.id), flag(source, health.get(source.id), now)) for source in sources]

@@ -36,7 +36,7 @@ def sources(
         return
     import datetime as dt
 
-    from crawlers.health import flag
+    from crawlers.health import statuses
     from crawlers.state import CrawlState
     from radar.engines import open_store
     from radar.settings import Settings
@@ -49,8 +49,8 @@ def sources(
     finally:
         store.close()
     rows = [("id", "family", "where", "kind", "last success", "7d", "30d", "needs a look")]
-    for source in listed:
-        known = health.get(source.id)
+    for status in statuses(listed, health, now):
+        source, known = status.source, status.health
         success = known.last_success_at if known else None
         rows.append(
             (
@@ -61,7 +61,7 @@ def sources(
                 success.strftime("%Y-%m-%d %H:%M") if success else ("never" if known else "not crawled"),
                 str(known.items_7_days if known else 0),
                 str(known.items_30_days if known else 0),
-                flag(source, known, now) or "",
+                status.flag or "",
             )
         )
     _print_table(rows)
@@ -86,10 +86,12 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
 
 
 def _load(file: Path | None) -> list[Source]:
+    """The registry FILE names, else the one RADAR_SOURCES_FILE names, else the shipped one."""
     from crawlers.registry import DEFAULT_REGISTRY, RegistryError, load_registry
+    from radar.settings import Settings
 
     try:
-        return load_registry(file or DEFAULT_REGISTRY)
+        return load_registry(file or Settings.from_env().sources_file or DEFAULT_REGISTRY)
     except RegistryError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None

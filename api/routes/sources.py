@@ -1,0 +1,74 @@
+"""GET /api/sources and /api/sources/{id}: the source registry with each source's health and why
+it needs a look, as `radar sources` shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.schemas.common import Problem
+from api.schemas.sources import SourceDetail, SourceList, source_detail, source_list
+from crawlers.health import SourceStatus, statuses
+from crawlers.registry import DEFAULT_REGISTRY, RegistryError, Source, load_registry
+from crawlers.state import CrawlState
+
+router = APIRouter(prefix="/api", tags=["sources"])
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: Path, _modified_ns: int) -> list[Source]:
+    """A registry file as it was at that modification time (reading one takes ~50 ms)."""
+    return load_registry(path)
+
+
+def _registry(request: Request) -> list[Source]:
+    """The registry the settings name (the shipped one by default), read again when the file
+    changes, so an edit shows at once; a registry with problems is a 503 naming them."""
+    path = request.app.state.settings.sources_file or DEFAULT_REGISTRY
+    try:
+        return _read(path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise HTTPException(503, f"The source registry {path} is missing.") from None
+    except RegistryError as error:
+        raise HTTPException(503, f"{error}\n`radar sources check` lists the same problems.") from None
+
+
+def _statuses(request: Request, sources: list[Source]) -> list[SourceStatus]:
+    now = dt.datetime.now(dt.UTC)
+    store = request.app.state.store()
+    return statuses(sources, CrawlState(store.engine).health(now), now)
+
+
+@router.get("/sources", response_model=SourceList, responses={400: {"model": Problem}, 503: {"model": Problem}})
+def sources(
+    request: Request,
+    country: Annotated[list[str], Query(description="Jurisdiction code or region (APAC); repeatable.")] = [],  # noqa: B006
+    flagged: Annotated[bool, Query(description="Only the sources that need a look.")] = False,
+    include_disabled: Annotated[bool, Query(alias="all", description="Disabled sources too.")] = False,
+) -> dict[str, Any]:
+    """The sources radar crawls with their health, those that need a look (blocked, failing,
+    silent far beyond their rhythm) first."""
+    codes = {code.upper() for code in country}
+    listed = [
+        source
+        for source in _registry(request)
+        if (include_disabled or source.enabled) and (not codes or source.jurisdiction in codes)
+    ]
+    found = _statuses(request, listed)
+    return source_list([status for status in found if status.flag or not flagged])
+
+
+@router.get(
+    "/sources/{source_id}", response_model=SourceDetail, responses={404: {"model": Problem}, 503: {"model": Problem}}
+)
+def source(request: Request, source_id: str) -> dict[str, Any]:
+    """One source, enabled or not: its registry entry, health and flag."""
+    chosen = [entry for entry in _registry(request) if entry.id == source_id]
+    if not chosen:
+        raise HTTPException(404, f"No source {source_id!r} in the registry: /api/sources?all=true lists them.")
+    (status,) = _statuses(request, chosen)
+    return source_detail(status)
