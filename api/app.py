@@ -1,91 +1,120 @@
-"""The FastAPI app: the API under /api, /health, and errors as JSON a person can act on (a bad
-query is a 400, never a 500)."""
+"""The FastAPI app: the API under /api, the Atom feeds under /feeds, the web page, /health;
+who may do what (api/access.py); headers, rate limits and CSRF (api/protection.py); errors a
+person can act on (api/errors.py)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
 
-from api.routes import items, search
+from api import errors
+from api.access import require
+from api.pages import briefings, login
+from api.pages import items as item_page
+from api.pages import search as search_page
+from api.pages import sources as source_page
+from api.pages import subscriptions as subscription_page
+from api.pages.rendering import STATIC_DIR, templates
+from api.protection import RateLimits, add_security_headers
+from api.routes import exports, feeds, items, search, sources, stakeholders, subscriptions, users
 from api.schemas.common import Health
-from index.protocols import SearchEngine, Store
-from index.records import IndexOutdatedError, QueryError
 from radar.settings import Settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, public: bool = False) -> FastAPI:
+    """The app for `settings`. `public`: served beyond loopback, so every request needs an
+    account (without accounts nobody gets in), never the local single-user mode."""
     settings = settings or Settings.from_env()
     opened: dict[str, Any] = {}
 
-    def engine() -> SearchEngine:
-        """The search engine, opened on first use and kept for the app's life."""
-        if "engine" not in opened:
-            from radar.engines import open_search_engine
+    def lazily(name: str, opener: Callable[[], Any]) -> Callable[[], Any]:
+        """Open a thing on first use (never at import or start) and keep it for the app's life."""
 
-            opened["engine"] = open_search_engine(settings)
-        return opened["engine"]
+        def get() -> Any:
+            if name not in opened:
+                opened[name] = opener()
+            return opened[name]
 
-    def store() -> Store:
-        """The store of record, opened on first use and kept for the app's life."""
-        if "store" not in opened:
-            from radar.engines import open_store
+        return get
 
-            opened["store"] = open_store(settings)
-        return opened["store"]
+    def open_engine() -> Any:
+        from radar.engines import open_search_engine
+
+        return open_search_engine(settings)
+
+    def open_store() -> Any:
+        from radar.engines import open_store
+
+        return open_store(settings)
+
+    def load_vocabulary() -> Any:
+        from api.vocabulary import Vocabulary
+
+        return Vocabulary.load()
+
+    def load_source_names() -> dict[str, str]:
+        from crawlers.registry import DEFAULT_REGISTRY, RegistryError, load_registry
+
+        try:
+            return {source.id: source.name for source in load_registry(settings.sources_file or DEFAULT_REGISTRY)}
+        except RegistryError:
+            return {}  # the pages show source ids; /api/sources says what is wrong with the file
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         for each in opened.values():
-            each.close()
+            if hasattr(each, "close"):
+                each.close()
 
     app = FastAPI(
         title="policy-radar",
-        description="What Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
+        description="What Asia-Pacific regulators, parliaments, NGOs and the press do about online harms. "
+        "Send `Authorization: Bearer <token>` when the tracker has accounts.",
         lifespan=lifespan,
     )
-    app.state.settings, app.state.engine, app.state.store = settings, engine, store
+    app.state.settings, app.state.public = settings, public
+    app.state.engine = lazily("engine", open_engine)
+    app.state.store = lazily("store", open_store)
+    app.state.vocabulary = lazily("vocabulary", load_vocabulary)
+    app.state.source_names = lazily("source_names", load_source_names)
+    app.state.templates = templates()
+    app.state.rate_limits = RateLimits(settings.api_rate_limit, settings.login_rate_limit)
 
     @app.middleware("http")
-    async def server_timing(request: Request, call_next: Any) -> Any:
-        # How long the server took, for the benches and a browser's network panel.
+    async def guard(request: Request, call_next: Any) -> Any:
         started = time.perf_counter()
-        response = await call_next(request)
+        if request.url.path.startswith(("/api/", "/feeds/")) and not app.state.rate_limits.allow_api(request):
+            response = errors.problem(
+                request,
+                429,
+                f"Too many requests (the limit is {app.state.rate_limits.api_text} per client): slow down.",
+                {"Retry-After": "60"},
+            )
+        else:
+            response = await call_next(request)
+        add_security_headers(request, response)
+        # How long the server took, for the benches and a browser's network panel.
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
-    app.include_router(search.router)
-    app.include_router(items.router)
+    readers = [Depends(require("viewer"))]
+    for router in (search.router, items.router, sources.router, stakeholders.router, exports.router, feeds.router):
+        app.include_router(router, dependencies=readers)
+    app.include_router(subscriptions.router)  # editors: the routes say so
+    app.include_router(users.router)  # /api/me for anyone; admins for the rest
+    for page in (search_page, item_page, source_page, subscription_page, briefings, login):
+        app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:
         return Health(status="ok")
 
-    @app.exception_handler(QueryError)
-    async def bad_query(_request: Request, error: QueryError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=400)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_parameter(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'request'}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        return JSONResponse({"error": f"bad parameter(s): {problems}"}, status_code=400)
-
-    @app.exception_handler(HTTPException)
-    async def http_problem(_request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code)
-
-    @app.exception_handler(IndexOutdatedError)
-    async def outdated(_request: Request, error: IndexOutdatedError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=503)
-
+    errors.install(app)
     return app

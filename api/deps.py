@@ -7,8 +7,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query
+from pydantic import BeforeValidator
 
 from index.records import MAX_LIMIT, SearchQuery
+
+# A form's empty date field sends "since=": no date, rather than a bad one.
+OptionalDate = Annotated[dt.date | None, BeforeValidator(lambda value: value or None)]
 
 
 def search_query(
@@ -18,8 +22,8 @@ def search_query(
     doc_type: Annotated[list[str], Query(description="Document type; repeatable.")] = [],  # noqa: B006
     source_kind: Annotated[list[str], Query(description="Kind of source; repeatable.")] = [],  # noqa: B006
     lang: Annotated[list[str], Query(description="Language code; repeatable.")] = [],  # noqa: B006
-    since: Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    since: Annotated[OptionalDate, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[OptionalDate, Query(description="Published on or before (YYYY-MM-DD).")] = None,
     sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     cursor: Annotated[str | None, Query(description="The next_cursor of a previous page.")] = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from radar import index_commands, serve_command, source_commands
+from radar import index_commands, serve_command, source_commands, user_commands
 
 app = typer.Typer(
     help="policy-radar: track what Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
@@ -126,6 +126,7 @@ def _prf(cell: dict) -> str:
 index_commands.register(app)
 source_commands.register(app)
 serve_command.register(app)
+user_commands.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,4 +1,4 @@
-"""`radar serve`: the API (and, later, the web page) on one FastAPI app."""
+"""`radar serve`: the web page and the API on one FastAPI app."""
 
 from __future__ import annotations
 
@@ -14,21 +14,34 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the API on HOST:PORT (OpenAPI at /docs). On loopback it runs without login, for
-    one person on this machine; any other address needs accounts, which radar does not have
-    yet, so it refuses."""
-    if not _is_loopback(host):
-        typer.echo(
-            f"Error: radar serve will not listen on {host}: anyone who can reach it could read "
-            "everything, and no accounts are configured. Serve on 127.0.0.1 (the default).",
-            err=True,
-        )
-        raise typer.Exit(1)
+    """Serve the web page and the API on HOST:PORT (OpenAPI at /docs). On loopback without
+    accounts it runs without login, for one person on this machine. On any other address every
+    request needs an account, so it refuses to start until one exists (radar users add)."""
+    from index.store.accounts import Accounts
+    from radar.engines import open_store
+    from radar.settings import Settings
+
+    settings = Settings.from_env()
+    public = not _is_loopback(host)
+    if public:
+        store = open_store(settings)
+        try:
+            accounts = Accounts(store.engine).count()  # type: ignore[attr-defined]
+        finally:
+            store.close()
+        if accounts == 0:
+            typer.echo(
+                f"Error: radar serve will not listen on {host} without accounts: anyone who can reach it "
+                "could read everything. Add one first (radar users add NAME --role admin), or serve on "
+                "127.0.0.1 (the default) for yourself alone.",
+                err=True,
+            )
+            raise typer.Exit(1)
     import uvicorn
 
     from api.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, public=public), host=host, port=port, log_level="info")
 
 
 def _is_loopback(host: str) -> bool:

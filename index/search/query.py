@@ -15,6 +15,7 @@ what is wrong and where (character positions count from 1).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -88,10 +89,19 @@ def normalize_keyword(field: str, value: str) -> str:
     return value.upper() if field == "jurisdictions" else value.lower()
 
 
+# The dates a search can filter by: the engines keep dates as nanoseconds since 1970 (64 bits
+# reach 1677 to 2262); nothing the tracker holds is older than the web.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
 def validate_search(query: SearchQuery) -> None:
     """Check the parts of a search other than its text; raise QueryError if one is unusable."""
     if not 1 <= query.limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}; got {query.limit}.")
+    for name, day in (("since", query.since), ("until", query.until)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise QueryError(f"{name} must be between {EARLIEST_DAY} and {LATEST_DAY}; got {day}.")
     if query.since and query.until and query.since > query.until:
         raise QueryError(f"since ({query.since}) is after until ({query.until}): no date can match.")
     if query.sort not in ("relevance", "newest"):

@@ -3,13 +3,7 @@ is a 400 with a message, never a 500."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +13,7 @@ from api.app import create_app
 from radar.engines import open_search_engine
 from radar.settings import Settings
 from tests.index.search_fixtures import CORPUS
-from tests.radar.test_cli import ROOT, radar
+from tests.radar.test_cli import radar
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +56,8 @@ def test_filters_facets_and_newest_first(client: TestClient) -> None:
         ({"q": "x" * 10_001}, "limit is"),
         ({"limit": 5000}, "limit: Input should be less than or equal to 1000"),
         ({"since": "March"}, "since:"),
+        ({"since": "2263-01-01"}, "since must be between 1900-01-01 and 2199-12-31"),
+        ({"until": "1600-01-01"}, "until must be between"),
         ({"sort": "oldest"}, "sort:"),
         ({"cursor": "not-a-cursor"}, "cursor"),
     ],
@@ -77,31 +73,3 @@ def test_health_and_openapi(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "/api/search" in schema["paths"]
     assert client.get("/docs").status_code == 200
-
-
-def test_serve_listens_on_loopback_and_refuses_other_addresses(data_dir: Path, tmp_path: Path) -> None:
-    refused = radar("serve", "--host", "0.0.0.0")
-    assert refused.returncode == 1 and "will not listen on 0.0.0.0" in refused.stderr.decode()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {"RADAR_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radar.cli", "serve", "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=deepfake", timeout=2) as answer:
-                    assert json.load(answer)["total"] >= 1
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("radar serve did not answer within 30 s")
-                with contextlib.suppress(subprocess.TimeoutExpired):  # until it is up, or it has died
-                    server.wait(timeout=0.1)
-                    pytest.fail(f"radar serve exited: {server.stderr.read().decode()[-500:]}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -409,6 +409,12 @@ def test_since_after_until_is_refused(engine: SearchEngine) -> None:
         search(engine, since=dt.date(2025, 2, 1), until=dt.date(2025, 1, 1))
 
 
+@pytest.mark.parametrize(("field", "day"), [("since", dt.date(1600, 1, 1)), ("until", dt.date(2263, 1, 1))])
+def test_dates_beyond_what_engines_keep_are_refused(engine: SearchEngine, field: str, day: dt.date) -> None:
+    with pytest.raises(QueryError, match=f"{field} must be between 1900-01-01 and 2199-12-31"):
+        search(engine, **{field: day})
+
+
 # --- changes, rebuild, fingerprints -----------------------------------------------------------
 
 

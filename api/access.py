@@ -1,0 +1,94 @@
+"""Who is asking, and may they: API tokens (`Authorization: Bearer ...`), the web page's login
+session cookie, and the roles viewer < editor < admin.
+
+With no accounts, and only when the app is not public (served on loopback), every request is the
+one local person, with every role. Once any account exists, or when the app is public, a request
+without a valid token or session is refused: the API answers 401, a page sends to /login."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from index.store.accounts import Accounts, User
+
+SESSION_COOKIE = "radar_session"
+# The local person of a tracker without accounts: every role, owns the subscriptions made then.
+LOCAL_USER = User(id=0, name="local", role="admin", created_at=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+
+
+class LoginRequired(Exception):
+    """No valid token or session: the API answers 401, a page sends to the login form."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(Exception):
+    """A valid user without the role a route needs."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def accounts(request: Request) -> Accounts:
+    return Accounts(request.app.state.store().engine)
+
+
+def current_user(request: Request) -> User:
+    """The user a request comes from (kept on request.state for the pages and the logs)."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = _identify(request)
+    request.state.user = user
+    return user
+
+
+def _identify(request: Request) -> User:
+    known = accounts(request)
+    token = _bearer(request)
+    if token is None and request.url.path.startswith("/feeds/"):
+        token = request.query_params.get("token")  # feed readers cannot send headers
+    if token is not None:
+        user = known.by_token(token)
+        if user is None:
+            raise LoginRequired("That API token is not valid (it may have been replaced): ask an admin for a new one.")
+        return user
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        user = known.by_session(session_id, dt.datetime.now(dt.UTC))
+        if user is not None:
+            return user
+    if not request.app.state.public and known.count() == 0:
+        return LOCAL_USER
+    raise LoginRequired(
+        "Log in first: send 'Authorization: Bearer <token>' (radar users add NAME --role ROLE prints one), "
+        "or log in on the web page."
+    )
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def require(role: str) -> Callable[[User], User]:
+    """A dependency: the current user, if they have `role` (or a higher one)."""
+
+    def dependency(user: Annotated[User, Depends(current_user)]) -> User:
+        if not user.may(role):
+            raise Forbidden(f"This needs the {role} role; {user.name} is a {user.role}. Ask an admin.")
+        return user
+
+    return dependency
+
+
+Viewer = Annotated[User, Depends(require("viewer"))]
+Editor = Annotated[User, Depends(require("editor"))]
+Admin = Annotated[User, Depends(require("admin"))]

@@ -1,0 +1,1 @@
+"""The web page: server-rendered templates (api/templates), one router per page."""
