@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
+from crawlers.registry import Source
 from index.store.engine import write_transaction
-from index.store.models import fetch_state, items, source_health
+from index.store.models import fetch_state, items, source_health, source_switches
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,16 @@ class Health:
     last_new_item_at: dt.datetime | None = None
     items_7_days: int = 0
     items_30_days: int = 0
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An editor's pause or resumption of a source, which wins over the registry's `enabled`."""
+
+    source_id: str
+    enabled: bool
+    changed_by: str
+    changed_at: dt.datetime
 
 
 class CrawlState:
@@ -117,3 +128,27 @@ class CrawlState:
             known = health.get(source_id, Health(source_id))
             health[source_id] = dataclasses.replace(known, items_7_days=week, items_30_days=month)
         return health
+
+    def switches(self) -> dict[str, Switch]:
+        """Every source an editor paused or resumed, by id."""
+        with self.engine.connect() as conn:
+            return {row.source_id: Switch(**row._asdict()) for row in conn.execute(select(source_switches))}
+
+    def with_switches(self, sources: list[Source]) -> list[Source]:
+        """The sources with `enabled` as editors switched it, where they did."""
+        found = self.switches()
+        return [
+            dataclasses.replace(source, enabled=found[source.id].enabled) if source.id in found else source
+            for source in sources
+        ]
+
+    def switch(self, source_id: str, enabled: bool, changed_by: str, now: dt.datetime) -> Switch:
+        """Pause (enabled False) or resume a source from the next pass on."""
+        values = {"enabled": enabled, "changed_by": changed_by, "changed_at": now}
+        with write_transaction(self.engine) as conn:
+            changed = conn.execute(
+                update(source_switches).where(source_switches.c.source_id == source_id).values(**values)
+            )
+            if changed.rowcount == 0:
+                conn.execute(insert(source_switches).values(source_id=source_id, **values))
+        return Switch(source_id, enabled, changed_by, now)

@@ -41,13 +41,15 @@ def sources(
     from radar.engines import open_store
     from radar.settings import Settings
 
-    listed = [source for source in _load(sources_file) if all_sources or source.enabled]
+    registry = _load(sources_file)
     now = dt.datetime.now(dt.UTC)
     store = open_store(Settings.from_env())
     try:
-        health = CrawlState(store.engine).health(now)  # type: ignore[attr-defined]
+        state = CrawlState(store.engine)  # type: ignore[attr-defined]
+        health, registry = state.health(now), state.with_switches(registry)
     finally:
         store.close()
+    listed = [source for source in registry if all_sources or source.enabled]
     rows = [("id", "family", "where", "kind", "last success", "7d", "30d", "needs a look")]
     for status in statuses(listed, health, now):
         source, known = status.source, status.health
@@ -122,11 +124,11 @@ def crawl(
             )
             raise typer.Exit(1)
         chosen = [entry for entry in registry if entry.id in source]
-    else:
-        chosen = [entry for entry in registry if entry.enabled]
     settings = Settings.from_env()
     store, engine = open_store(settings), open_search_engine(settings)
     try:
+        if not source:  # the enabled sources, as editors switched them
+            chosen = [entry for entry in CrawlState(store.engine).with_switches(registry) if entry.enabled]  # type: ignore[attr-defined]
         reports = crawl_pass(chosen, CrawlState(store.engine), Ingester(tagger_for_ingest(), store, engine))  # type: ignore[attr-defined]
     except PassError as error:
         typer.echo(f"Error: {error}", err=True)
@@ -140,6 +142,41 @@ def crawl(
         for r in reports
     ]
     _print_table(rows)
+
+
+def _switch(source_id: str, enabled: bool, sources_file: Path | None) -> None:
+    import datetime as dt
+    import getpass
+
+    from crawlers.state import CrawlState
+    from radar.engines import open_store
+    from radar.settings import Settings
+
+    if source_id not in {entry.id for entry in _load(sources_file)}:
+        typer.echo(f"Error: no source {source_id!r} in the registry; `radar sources --all` lists them.", err=True)
+        raise typer.Exit(1)
+    store = open_store(Settings.from_env())
+    try:
+        CrawlState(store.engine).switch(source_id, enabled, getpass.getuser(), dt.datetime.now(dt.UTC))  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    typer.echo(f"{source_id} is {'enabled' if enabled else 'disabled'} from the next pass on.", err=True)
+
+
+SourceId = Annotated[str, typer.Argument(help="The source's id.")]
+SourcesOption = Annotated[Path | None, typer.Option("--sources", help="A registry file instead of the shipped one.")]
+
+
+@sources_app.command("disable")
+def disable(source_id: SourceId, sources_file: SourcesOption = None) -> None:
+    """Stop crawling a source (over the registry's `enabled`; editors can do the same on the web page)."""
+    _switch(source_id, False, sources_file)
+
+
+@sources_app.command("enable")
+def enable(source_id: SourceId, sources_file: SourcesOption = None) -> None:
+    """Crawl a source again (or for the first time, if the registry has it disabled)."""
+    _switch(source_id, True, sources_file)
 
 
 def register(app: typer.Typer) -> None:

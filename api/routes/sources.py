@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.access import Editor
 from api.schemas.common import Problem
-from api.schemas.sources import SourceDetail, SourceList, source_detail, source_list
+from api.schemas.sources import SourceDetail, SourceList, SourceSwitch, source_detail, source_list
 from crawlers.health import SourceStatus, statuses
 from crawlers.registry import DEFAULT_REGISTRY, RegistryError, Source, load_registry
 from crawlers.state import CrawlState
@@ -27,10 +28,11 @@ def _read(path: Path, _modified_ns: int) -> list[Source]:
 
 def _registry(request: Request) -> list[Source]:
     """The registry the settings name (the shipped one by default), read again when the file
-    changes, so an edit shows at once; a registry with problems is a 503 naming them."""
+    changes, so an edit shows at once, with the sources editors paused or resumed; a registry
+    with problems is a 503 naming them."""
     path = request.app.state.settings.sources_file or DEFAULT_REGISTRY
     try:
-        return _read(path, path.stat().st_mtime_ns)
+        return CrawlState(request.app.state.store().engine).with_switches(_read(path, path.stat().st_mtime_ns))
     except FileNotFoundError:
         raise HTTPException(503, f"The source registry {path} is missing.") from None
     except RegistryError as error:
@@ -72,3 +74,16 @@ def source(request: Request, source_id: str) -> dict[str, Any]:
         raise HTTPException(404, f"No source {source_id!r} in the registry: /api/sources?all=true lists them.")
     (status,) = _statuses(request, chosen)
     return source_detail(status)
+
+
+@router.patch(
+    "/sources/{source_id}",
+    response_model=SourceDetail,
+    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}},
+)
+def switch_source(request: Request, source_id: str, change: SourceSwitch, user: Editor) -> dict[str, Any]:
+    """Pause or resume a source (editors): this wins over the registry's `enabled` from the
+    next crawl pass on, and `radar sources` shows it too."""
+    source(request, source_id)  # a 404 for a source the registry does not have
+    CrawlState(request.app.state.store().engine).switch(source_id, change.enabled, user.name, dt.datetime.now(dt.UTC))
+    return source(request, source_id)

@@ -47,6 +47,12 @@ class SourceDetail(SourceSummary):
     needs_javascript: bool
 
 
+class SourceSwitch(BaseModel):
+    """An editor pausing or resuming a source."""
+
+    enabled: bool = Field(description="false: no longer crawled (from the next pass); true: crawled again")
+
+
 class SourceList(BaseModel):
     """The sources that need a look come first, then the rest in registry order."""
 

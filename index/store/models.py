@@ -195,3 +195,14 @@ subscriptions = Table(
     Column("time_zone", String(64), nullable=False),  # IANA name, e.g. Asia/Singapore
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# Sources an editor paused or resumed from the web page or the API: these win over the
+# registry's `enabled` (crawlers/state.py).
+source_switches = Table(
+    "source_switches",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("enabled", Boolean(), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+)

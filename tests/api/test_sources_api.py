@@ -4,7 +4,8 @@ recorded in the store, sources that need a look first."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from api.app import create_app
 from crawlers.state import CrawlState
 from radar.engines import open_store
 from radar.settings import Settings
+from tests.api.conftest import bearer
 from tests.index.search_fixtures import make_item
 
 REGISTRY = """\
@@ -116,3 +118,26 @@ def test_a_broken_registry_is_a_503_naming_the_problem(tmp_path: Path) -> None:
             answer = client.get(path)
             assert answer.status_code == 503
             assert "sg-feed: url: is required" in answer.json()["error"]
+
+
+def test_editors_pause_and_resume_a_source_from_the_api_and_the_page(
+    client_for: Callable[..., TestClient], add_user: Callable[[str, str], str]
+) -> None:
+    viewer, editor = add_user("vi", "viewer"), add_user("ed", "editor")
+    client = client_for()
+    refused = client.patch("/api/sources/au-esafety", json={"enabled": False}, headers=bearer(viewer))
+    assert refused.status_code == 403
+    paused = client.patch("/api/sources/au-esafety", json={"enabled": False}, headers=bearer(editor))
+    assert paused.status_code == 200 and paused.json()["enabled"] is False
+    listed = client.get("/api/sources", headers=bearer(viewer)).json()["sources"]
+    assert "au-esafety" not in [each["id"] for each in listed]
+    assert client.patch("/api/sources/xx-nowhere", json={"enabled": False}, headers=bearer(editor)).status_code == 404
+    # the page's Resume button, as the editor logged in
+    page = client_for()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.get("/login").text).group(1)
+    page.post("/login", data={"csrf": csrf, "name": "ed", "token": editor})
+    assert re.search(r'aria-label="Resume eSafety[^"]*"', page.get("/sources").text)
+    resumed = page.post("/sources/au-esafety/switch", data={"csrf": csrf, "enabled": "true"})
+    assert (
+        resumed.status_code == 200 and client.get("/api/sources/au-esafety", headers=bearer(viewer)).json()["enabled"]
+    )

@@ -46,5 +46,8 @@ def test_crawl_prints_a_row_per_source_and_exits_0_when_some_fail(
     listed = radar("sources", "--sources", str(sources)).stdout.decode().splitlines()
     assert listed[1].split()[0] == "sg-feed" and listed[1].split()[-2:] == ["1", "1"]  # items in 7 and 30 days
     assert "sg-gone" in listed[2] and listed[2].split()[4] == "never"
+    assert radar("sources", "disable", "sg-gone", "--sources", str(sources)).returncode == 0
+    switched = radar("crawl", "--sources", str(sources)).stdout.decode().splitlines()
+    assert [row.split()[0] for row in switched[1:]] == ["sg-feed"]  # paused, as an editor could from the page
     unknown = radar("crawl", "--sources", str(sources), "--source", "nope")
     assert unknown.returncode == 1 and "no source nope in the registry" in unknown.stderr.decode()

@@ -50,3 +50,15 @@ def test_check_passes_the_shipped_registry_and_names_each_problem(tmp_path: Path
     assert "sg-feed: url: is required" in err
     assert "sg-page: kind: 'blog' is not a kind" in err
     assert "Traceback" not in err
+
+
+def test_disable_and_enable_switch_a_source_over_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RADAR_DATA_DIR", str(tmp_path / "data"))
+    assert radar("sources", "disable", "au-esafety").returncode == 0
+    assert "\nau-esafety " not in radar("sources").stdout.decode()
+    assert "au-esafety (off)" in radar("sources", "--all").stdout.decode()
+    enabled = radar("sources", "enable", "au-esafety")
+    assert enabled.returncode == 0 and "enabled from the next pass on" in enabled.stderr.decode()
+    assert "\nau-esafety " in radar("sources").stdout.decode()
+    unknown = radar("sources", "disable", "xx-nowhere")
+    assert unknown.returncode == 1 and "no source 'xx-nowhere'" in unknown.stderr.decode()
