@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
@@ -63,6 +64,7 @@ def _identify(request: Request) -> User:
     if session_id:
         user = known.by_session(session_id, dt.datetime.now(dt.UTC))
         if user is not None:
+            _refuse_other_sites(request)
             return user
     if not request.app.state.public and known.count() == 0:
         return LOCAL_USER
@@ -70,6 +72,21 @@ def _identify(request: Request) -> User:
         "Log in first: send 'Authorization: Bearer <token>' (radar users add NAME --role ROLE prints one), "
         "or log in on the web page."
     )
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _refuse_other_sites(request: Request) -> None:
+    """A change sent with the session cookie must come from this site's own pages: the cookie is
+    SameSite=Lax already, and a browser's Origin or Sec-Fetch-Site header says where it came from
+    (forms carry a CSRF token besides)."""
+    if request.method in SAFE_METHODS:
+        return
+    origin = urlsplit(request.headers.get("origin") or "").netloc
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from in ("cross-site", "same-site") or (origin and origin != request.headers.get("host")):
+        raise Forbidden("This change came from another site, so it was refused. Make it from radar's own pages.")
 
 
 def _bearer(request: Request) -> str | None:

@@ -22,6 +22,7 @@ from api.pages import subscriptions as subscription_page
 from api.pages.rendering import STATIC_DIR, templates
 from api.protection import RateLimits, add_security_headers
 from api.routes import exports, feeds, items, search, sources, stakeholders, subscriptions, users
+from api.routes import settings as settings_route
 from api.schemas.common import Health
 from radar.settings import Settings
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
         app.include_router(router, dependencies=readers)
     app.include_router(subscriptions.router)  # editors: the routes say so
     app.include_router(users.router)  # /api/me for anyone; admins for the rest
+    app.include_router(settings_route.router)  # admins
     for page in (search_page, item_page, source_page, subscription_page, briefings, login):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -150,3 +150,49 @@ def test_every_response_carries_the_security_headers(client_for: Callable[..., T
         assert "frame-ancestors 'none'" in policy and headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "same-origin"
     assert client.get("/docs").status_code == 200  # Swagger UI's own inline script is allowed there alone
+
+
+def test_a_change_sent_with_the_session_cookie_from_another_site_is_refused(
+    client_for: Callable[..., TestClient], add_user: Callable[[str, str], str]
+) -> None:
+    token = add_user("lead", "editor")
+    client = client_for()
+    csrf = csrf_of(client)
+    client.post("/login", data={"csrf": csrf, "name": "lead", "token": token})
+    for other_site in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        refused = client.post("/api/subscriptions", json=SUBSCRIPTION, headers=other_site)
+        assert refused.status_code == 403 and "came from another site" in refused.json()["error"]
+    assert client.get("/api/me", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200  # reading is fine
+    own = client.post("/api/subscriptions", json=SUBSCRIPTION, headers={"Origin": "http://testserver"})
+    assert own.status_code == 201
+    scripted = client_for().post("/api/subscriptions", json=SUBSCRIPTION, headers={**bearer(token), "Origin": "x://y"})
+    assert scripted.status_code == 201  # a token is not sent by browsers on their own: no check needed
+
+
+def test_a_feed_reader_may_put_the_token_in_the_feeds_url_only(
+    client_for: Callable[..., TestClient], add_user: Callable[[str, str], str]
+) -> None:
+    token = add_user("reader", "viewer")
+    client = client_for()
+    feed = client.get("/feeds/search.atom", params={"q": "scam", "token": token})
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    assert client.get("/feeds/search.atom", params={"q": "scam"}).status_code == 401
+    assert client.get("/api/search", params={"q": "scam", "token": token}).status_code == 401
+
+
+def test_admins_see_the_settings_without_passwords(
+    client_for: Callable[..., TestClient], add_user: Callable[[str, str], str]
+) -> None:
+    admin, editor = add_user("root", "admin"), add_user("ed", "editor")
+    client = client_for(api_rate_limit="100/minute")
+    assert client.get("/api/settings", headers=bearer(editor)).status_code == 403
+    shown = client.get("/api/settings", headers=bearer(admin)).json()
+    assert shown["store"] == "SQLite in the data directory" and shown["api_rate_limit"] == "100/minute"
+    assert (shown["public"], shown["accounts"]) == (False, 2)
+
+
+def test_passwords_in_urls_are_hidden() -> None:
+    from api.routes.settings import hidden_password
+
+    assert hidden_password("postgresql://radar:s3cret@db:5432/radar") == "postgresql://radar:***@db:5432/radar"
+    assert hidden_password("https://es.example:9200") == "https://es.example:9200"

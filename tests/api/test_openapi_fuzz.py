@@ -28,6 +28,7 @@ OPERATIONS = [
     "GET /api/items/{item_id}",
     "GET /api/sources",
     "GET /api/sources/{source_id}",
+    "PATCH /api/sources/{source_id}",
     "GET /api/stakeholders",
     "GET /api/stakeholders/{name}",
     "GET /api/exports/search.csv",
@@ -41,6 +42,7 @@ OPERATIONS = [
     "GET /api/users",
     "POST /api/users",
     "DELETE /api/users/{name}",
+    "GET /api/settings",
     "GET /health",
 ]
 EXAMPLES_PER_OPERATION = 50  # fitting the schema or not, at random; the file stays well under a minute
