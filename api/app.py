@@ -4,6 +4,7 @@ person can act on (api/errors.py)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -32,13 +33,16 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     account (without accounts nobody gets in), never the local single-user mode."""
     settings = settings or Settings.from_env()
     opened: dict[str, Any] = {}
+    opening = threading.Lock()  # requests run in a thread pool: two first requests open one engine
 
     def lazily(name: str, opener: Callable[[], Any]) -> Callable[[], Any]:
         """Open a thing on first use (never at import or start) and keep it for the app's life."""
 
         def get() -> Any:
             if name not in opened:
-                opened[name] = opener()
+                with opening:
+                    if name not in opened:
+                        opened[name] = opener()
             return opened[name]
 
         return get
