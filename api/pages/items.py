@@ -24,7 +24,15 @@ def item_page(request: Request, item_id: str, _user: Viewer) -> Response:
     if found is None:
         raise HTTPException(404, f"No item {item_id!r}: it may have been removed. Search for it instead.")
     item = item_detail(found, store.versions(item_id), store.story(found.story_id))
-    evidence = _evidence(item["evidence"], request.app.state.vocabulary())
+    vocabulary = request.app.state.vocabulary()
+    evidence = _evidence(item["evidence"], vocabulary)
+    # The tagger's language evidence names its method ("function words 21"): say the language too.
+    evidence = [
+        (f"Language: {vocabulary.label('language', item['language'])}", f"read from {words}")
+        if tag == "Language"
+        else (tag, words)
+        for tag, words in evidence
+    ]
     return render(request, "item.html", {"page": "item", "item": item, "evidence": evidence})
 
 

@@ -65,6 +65,7 @@ def test_the_item_page_shows_tags_with_evidence_dates_and_the_source_link(
     assert page.status_code == 200
     assert "<h1>Public consultation on proposed measures against scam advertisements</h1>" in page.text
     assert "Harm area: Scams and fraud" in page.text and "Country or region: Singapore" in page.text
+    assert "<dt>Language: English</dt><dd>read from " in page.text
     assert '<time datetime="2025-10-31">2025-10-31</time>' in page.text  # the consultation's deadline
     assert "Read at the source (no web link)" in page.text  # this example has no URL of its own
     with_url = client.get("/api/search", params={"q": "under-16"}).json()["items"][0]
