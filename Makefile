@@ -19,12 +19,14 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: tag the shipped example items, store and index them under ./data, and search them
+## run: tag the shipped example items, store and index them under ./data, search them, and serve
+## the web page and the API on http://127.0.0.1:8000
 run: setup
 	$(BIN)/radar tag --summary examples/items.jsonl
 	$(BIN)/radar ingest examples/items.jsonl
 	$(BIN)/radar search --country AU --country SG
 	$(BIN)/radar search "age assurance"
+	$(BIN)/radar serve
 
 ## test: the whole test suite
 test: setup
@@ -35,6 +37,7 @@ bench: setup
 	$(BIN)/python -m bench.tagger_speed
 	$(BIN)/python -m bench.index_speed
 	$(BIN)/python -m bench.crawl_speed
+	$(BIN)/python -m bench.api_speed
 
 ## lint: ruff (lint and format check) and mypy
 lint: setup
