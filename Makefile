@@ -26,6 +26,7 @@ run: setup
 	$(BIN)/radar ingest examples/items.jsonl
 	$(BIN)/radar search --country AU --country SG
 	$(BIN)/radar search "age assurance"
+	@echo "Open http://127.0.0.1:8000 to search the items in a browser (Ctrl-C stops it)."
 	$(BIN)/radar serve
 
 ## test: the whole test suite
