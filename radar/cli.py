@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from radar import index_commands, serve_command, source_commands, user_commands
+from radar import index_commands, serve_command, source_commands, subscription_commands, user_commands
 
 app = typer.Typer(
     help="policy-radar: track what Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
@@ -127,6 +127,7 @@ index_commands.register(app)
 source_commands.register(app)
 serve_command.register(app)
 user_commands.register(app)
+subscription_commands.register(app)
 
 if __name__ == "__main__":
     app()

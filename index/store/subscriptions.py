@@ -22,6 +22,7 @@ CHANNEL_KINDS = ("email", "webhook", "slack", "teams")
 _EMAIL = re.compile(r"^[^@\s:]+@[^@\s]+\.[^@\s]+$")
 _DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_CHANNELS = 10
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in the store; a larger one names no subscription
 
 
 class SubscriptionError(ValueError):
@@ -140,6 +141,8 @@ class Subscriptions:
         return found
 
     def get(self, subscription_id: int) -> Subscription | None:
+        if not 0 < subscription_id <= MAX_ID:
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id)).first()
         return _subscription(row) if row else None
@@ -156,5 +159,7 @@ class Subscriptions:
             return [_subscription(row) for row in conn.execute(select(subscriptions).order_by(subscriptions.c.id))]
 
     def remove(self, subscription_id: int) -> bool:
+        if not 0 < subscription_id <= MAX_ID:
+            return False
         with write_transaction(self.engine) as conn:
             return conn.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id)).rowcount > 0

@@ -118,3 +118,8 @@ def test_every_command_is_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"radar {name}" in readme, f"`radar {name}` is not documented in README.md"
+    for group in app.registered_groups:
+        assert f"radar {group.name}" in readme, f"`radar {group.name}` is not documented in README.md"
+        for command in group.typer_instance.registered_commands:
+            name = f"radar {group.name} {command.name or command.callback.__name__}"
+            assert re.search(re.escape(name).replace(r"\ ", r"\s+"), readme), f"`{name}` is not documented in README.md"
