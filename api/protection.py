@@ -9,7 +9,7 @@ import hashlib
 import secrets
 
 from fastapi import Request
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.responses import Response
@@ -48,8 +48,8 @@ class RateLimits:
 
     def __init__(self, api_limit: str, login_limit: str) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._api = None if api_limit == "off" else parse(api_limit)
-        self._login = None if login_limit == "off" else parse(login_limit)
+        self._api = _limit("RADAR_API_RATE_LIMIT", api_limit)
+        self._login = _limit("RADAR_LOGIN_RATE_LIMIT", login_limit)
         self.api_text, self.login_text = api_limit, login_limit
 
     def allow_api(self, request: Request) -> bool:
@@ -57,6 +57,15 @@ class RateLimits:
 
     def allow_login(self, request: Request) -> bool:
         return self._login is None or self._limiter.hit(self._login, "login", _client_host(request))
+
+
+def _limit(setting: str, text: str) -> RateLimitItem | None:
+    if text == "off":
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        raise ValueError(f"{setting}={text!r} is not a rate limit: use one such as '600/minute', or 'off'.") from None
 
 
 def _client_host(request: Request) -> str:

@@ -41,7 +41,12 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings, public=public), host=host, port=port, log_level="info")
+    try:
+        app = create_app(settings, public=public)
+    except ValueError as error:  # a setting that cannot be used
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from None
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def _is_loopback(host: str) -> bool:

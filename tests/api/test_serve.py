@@ -84,3 +84,15 @@ def test_on_another_address_it_refuses_without_accounts_and_needs_one_with(
         assert status == 401 and "Log in first" in body["error"]
         status, body = get(f"http://127.0.0.1:{port}/api/search?q=scam", token)
         assert status == 200 and body["total"] >= 1
+
+
+def test_a_rate_limit_setting_that_is_not_one_is_named(data_dir: Path) -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "radar.cli", "serve"],
+        cwd=ROOT,
+        env={"RADAR_DATA_DIR": str(data_dir), "RADAR_API_RATE_LIMIT": "lots", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert "RADAR_API_RATE_LIMIT='lots' is not a rate limit" in refused.stderr.decode()
