@@ -186,13 +186,17 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -
     import httpx
 
     deadline = time.monotonic() + START_DEADLINE_S
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
+        try:  # until it answers, or it has died
+            process.wait(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            continue
     log.seek(0)
     sys.exit(f"bench: the server did not come up on {url}:\n{log.read().decode(errors='replace')[-3000:]}")
 

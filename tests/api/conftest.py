@@ -4,9 +4,14 @@ it, in the single-user mode or with accounts."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +25,52 @@ from radar.settings import Settings
 from tests.radar.test_cli import RADAR, ROOT
 
 EXAMPLES = ROOT / "examples" / "items.jsonl"
+
+
+def own_environment(data_dir: Path, **settings: str) -> dict[str, str]:
+    """This environment without any RADAR_ setting of whoever runs the tests (their database or
+    cluster is left alone), pointed at `data_dir`."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("RADAR_")}
+    return {**env, "RADAR_DATA_DIR": str(data_dir), **settings}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def radar_serve(data_dir: Path, *args: str, log_path: Path) -> Iterator[str]:
+    """`radar serve --port P ARGS` on `data_dir` until the block ends: its URL on loopback, once
+    /health answers. Fails the test with the server's log if it exits or is not up in 30 s."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*RADAR, "serve", "--port", str(port), *args],
+            cwd=ROOT,
+            env=own_environment(data_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:
+                    assert json.load(answer) == {"status": "ok"}
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"radar serve did not answer within 30 s: {log_path.read_text()[-1000:]}")
+                with contextlib.suppress(subprocess.TimeoutExpired):  # until it is up, or it has died
+                    process.wait(timeout=0.1)
+                    pytest.fail(f"radar serve exited: {log_path.read_text()[-1000:]}")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def ingest(data_dir: Path, jsonl: bytes) -> None:

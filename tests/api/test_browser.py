@@ -9,16 +9,10 @@ there."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
-from tests.api.conftest import ingest
+from tests.api.conftest import ingest, radar_serve
 from tests.radar.test_cli import ROOT
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -68,39 +62,8 @@ def browser_data(example_data: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def server(browser_data: Path) -> Iterator[str]:
     """`radar serve` on a free loopback port: the base URL, once it answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log_path = browser_data.parent / "serve.log"
-    # Only this data: no database or Elasticsearch named in the environment of whoever runs this.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("RADAR_")}
-    env["RADAR_DATA_DIR"] = str(browser_data)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "radar.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:
-                    assert json.load(answer) == {"status": "ok"}
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"radar serve did not answer within 30 s: {log_path.read_text()[-1000:]}")
-                with contextlib.suppress(subprocess.TimeoutExpired):  # until it is up, or it has died
-                    process.wait(timeout=0.1)
-                    pytest.fail(f"radar serve exited: {log_path.read_text()[-1000:]}")
+    with radar_serve(browser_data, log_path=browser_data.parent / "serve.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ class Site:
         self.routes: dict[str, Route] = {"/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")}
         self.requests: list[tuple[str, str, int]] = []  # (path, user agent, status answered)
         self.times: dict[str, list[float]] = {}  # when each path was asked for
+        self.closing = threading.Event()  # endless answers stop when the site closes
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,8 +65,7 @@ class Site:
                 self.end_headers()
                 try:
                     self.wfile.write(route.body)
-                    while route.endless:
-                        time.sleep(0.2)
+                    while route.endless and not site.closing.wait(0.2):  # a byte every 0.2 s
                         self.wfile.write(b" ")
                         self.wfile.flush()
                 except OSError:  # the client hung up, as it should
@@ -98,5 +98,6 @@ class Site:
         return [status for requested, _agent, status in self.requests if requested == path]
 
     def close(self) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
