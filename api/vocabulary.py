@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.store.subscriptions import NewSubscription
 from nlp.resources import DEFAULT_DATA_DIR, Taxonomy, load_gazetteer, load_yaml
 
 LABELS_FILE = Path(__file__).resolve().parent / "data" / "labels.yaml"
@@ -55,3 +56,8 @@ class Vocabulary:
         unknown = [value for value in values if value not in known]
         if unknown:
             raise VocabularyError(f"Unknown {FACETS[field]} {', '.join(unknown)}: use one of {', '.join(known)}.")
+
+    def check_subscription(self, new: NewSubscription) -> None:
+        """Raise VocabularyError for a subscription's harm areas or document types that are not the taxonomy's."""
+        self.check("harm_areas", new.harm_areas)
+        self.check("doc_type", new.doc_types)

@@ -50,7 +50,7 @@ def add(
     new = NewSubscription(
         name=name,
         query=query,
-        jurisdictions=tuple(code.strip().upper() for code in country or ()),
+        jurisdictions=tuple(country or ()),
         harm_areas=tuple(harm or ()),
         doc_types=tuple(doc_type or ()),
         source_kinds=tuple(source_kind or ()),
@@ -62,9 +62,7 @@ def add(
     )
     store, kept = _subscriptions()
     try:
-        vocabulary = Vocabulary.load()
-        vocabulary.check("harm_areas", new.harm_areas)
-        vocabulary.check("doc_type", new.doc_types)
+        Vocabulary.load().check_subscription(new)
         owner_id = None
         if owner is not None:
             user = Accounts(store.engine).named(owner)

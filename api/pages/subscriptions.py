@@ -53,7 +53,7 @@ def _from_form(form: FormData) -> NewSubscription:
     def many(name: str) -> tuple[str, ...]:
         return tuple(value for value in form.getlist(name) if isinstance(value, str) and value)
 
-    countries = tuple(code.strip().upper() for code in text("country").replace(";", ",").split(",") if code.strip())
+    countries = tuple(code for code in text("country").replace(";", ",").split(",") if code.strip())
     return NewSubscription(
         name=text("name"),
         query=text("q"),

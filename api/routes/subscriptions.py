@@ -32,8 +32,7 @@ def save(request: Request, new: NewSubscription, user: User) -> Subscription:
     save through here too. Raises HTTPException(400) saying what to change."""
     vocabulary = request.app.state.vocabulary()
     try:
-        vocabulary.check("harm_areas", new.harm_areas)
-        vocabulary.check("doc_type", new.doc_types)
+        vocabulary.check_subscription(new)
         return subscriptions(request).add(new, owner_id(user), dt.datetime.now(dt.UTC))
     except (VocabularyError, SubscriptionError) as error:
         raise HTTPException(400, str(error)) from None

@@ -32,7 +32,7 @@ class SubscriptionIn(BaseModel):
         return NewSubscription(
             name=self.name,
             query=self.query,
-            jurisdictions=tuple(code.strip().upper() for code in self.country),
+            jurisdictions=tuple(self.country),
             harm_areas=tuple(self.harm),
             doc_types=tuple(self.doc_type),
             source_kinds=tuple(self.source_kind),

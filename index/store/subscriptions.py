@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, delete, insert, select
 
 from index.records import QueryError
-from index.search.query import parse_query
+from index.search.query import normalize_keyword, parse_query
 from index.store.engine import write_transaction
 from index.store.models import subscriptions
 
@@ -127,7 +127,10 @@ class Subscriptions:
                     owner_id=owner_id,
                     name=new.name.strip(),
                     query=new.query,
-                    filters={name: list(getattr(new, name)) for name in FILTERS},
+                    # As the engines index them: jurisdiction codes upper case, the rest lower.
+                    filters={
+                        name: [normalize_keyword(name, value) for value in getattr(new, name)] for name in FILTERS
+                    },
                     channels=list(new.channels),
                     cadence=new.cadence,
                     digest_time=new.digest_time,
