@@ -3,6 +3,7 @@ it needs a look, as `radar sources` shows them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
@@ -69,11 +70,16 @@ def sources(
 )
 def source(request: Request, source_id: str) -> dict[str, Any]:
     """One source, enabled or not: its registry entry, health and flag."""
-    chosen = [entry for entry in _registry(request) if entry.id == source_id]
-    if not chosen:
-        raise HTTPException(404, f"No source {source_id!r} in the registry: /api/sources?all=true lists them.")
-    (status,) = _statuses(request, chosen)
+    (status,) = _statuses(request, [_entry(request, source_id)])
     return source_detail(status)
+
+
+def _entry(request: Request, source_id: str) -> Source:
+    """A source of the registry, or a 404 naming where the ids are."""
+    for entry in _registry(request):
+        if entry.id == source_id:
+            return entry
+    raise HTTPException(404, f"No source {source_id!r} in the registry: /api/sources?all=true lists them.")
 
 
 @router.patch(
@@ -84,6 +90,7 @@ def source(request: Request, source_id: str) -> dict[str, Any]:
 def switch_source(request: Request, source_id: str, change: SourceSwitch, user: Editor) -> dict[str, Any]:
     """Pause or resume a source (editors): this wins over the registry's `enabled` from the
     next crawl pass on, and `radar sources` shows it too."""
-    source(request, source_id)  # a 404 for a source the registry does not have
+    entry = _entry(request, source_id)
     CrawlState(request.app.state.store().engine).switch(source_id, change.enabled, user.name, dt.datetime.now(dt.UTC))
-    return source(request, source_id)
+    (status,) = _statuses(request, [dataclasses.replace(entry, enabled=change.enabled)])
+    return source_detail(status)
