@@ -62,14 +62,6 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
 
         return Vocabulary.load()
 
-    def load_source_names() -> dict[str, str]:
-        from crawlers.registry import DEFAULT_REGISTRY, RegistryError, load_registry
-
-        try:
-            return {source.id: source.name for source in load_registry(settings.sources_file or DEFAULT_REGISTRY)}
-        except RegistryError:
-            return {}  # the pages show source ids; /api/sources says what is wrong with the file
-
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -87,7 +79,6 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     app.state.engine = lazily("engine", open_engine)
     app.state.store = lazily("store", open_store)
     app.state.vocabulary = lazily("vocabulary", load_vocabulary)
-    app.state.source_names = lazily("source_names", load_source_names)
     app.state.templates = templates()
     app.state.rate_limits = RateLimits(settings.api_rate_limit, settings.login_rate_limit)
 

@@ -13,6 +13,8 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from api.protection import CSRF_FIELD, csrf_token, set_csrf_cookie
+from api.routes.sources import read_registry
+from crawlers.registry import RegistryError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -47,7 +49,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
             "csrf_field": CSRF_FIELD,
             "csrf_token": csrf_token(request),
             "vocabulary": app.state.vocabulary(),
-            "source_names": app.state.source_names(),
+            "source_names": _source_names(request),
             "accounts_on": app.state.public or _has_accounts(request),
             **context,
         },
@@ -55,6 +57,14 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     )
     set_csrf_cookie(request, response)
     return response
+
+
+def _source_names(request: Request) -> dict[str, str]:
+    """Source id -> name, from the registry the API's sources read."""
+    try:
+        return {source.id: source.name for source in read_registry(request.app.state.settings)}
+    except (FileNotFoundError, RegistryError):
+        return {}  # the pages show source ids; /api/sources says what is wrong with the file
 
 
 def _has_accounts(request: Request) -> bool:

@@ -17,8 +17,16 @@ from api.schemas.sources import SourceDetail, SourceList, SourceSwitch, source_d
 from crawlers.health import SourceStatus, statuses
 from crawlers.registry import DEFAULT_REGISTRY, RegistryError, Source, load_registry
 from crawlers.state import CrawlState
+from radar.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["sources"])
+
+
+def read_registry(settings: Settings) -> list[Source]:
+    """The registry file the settings name (the shipped one by default), read again only when
+    it changes. Raises FileNotFoundError or RegistryError."""
+    path = settings.sources_file or DEFAULT_REGISTRY
+    return _read(path, path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=4)
@@ -31,10 +39,11 @@ def _registry(request: Request) -> list[Source]:
     """The registry the settings name (the shipped one by default), read again when the file
     changes, so an edit shows at once, with the sources editors paused or resumed; a registry
     with problems is a 503 naming them."""
-    path = request.app.state.settings.sources_file or DEFAULT_REGISTRY
+    settings = request.app.state.settings
     try:
-        return CrawlState(request.app.state.store().engine).with_switches(_read(path, path.stat().st_mtime_ns))
+        return CrawlState(request.app.state.store().engine).with_switches(read_registry(settings))
     except FileNotFoundError:
+        path = settings.sources_file or DEFAULT_REGISTRY
         raise HTTPException(503, f"The source registry {path} is missing.") from None
     except RegistryError as error:
         raise HTTPException(503, f"{error}\n`radar sources check` lists the same problems.") from None
