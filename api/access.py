@@ -24,17 +24,9 @@ LOCAL_USER = User(id=0, name="local", role="admin", created_at=dt.datetime(1970,
 class LoginRequired(Exception):
     """No valid token or session: the API answers 401, a page sends to the login form."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 class Forbidden(Exception):
     """A valid user without the role a route needs."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def accounts(request: Request) -> Accounts:

@@ -56,13 +56,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired) -> Response:
         if is_api(request):
-            return problem(request, 401, error.message, {"WWW-Authenticate": "Bearer"})
+            return problem(request, 401, str(error), {"WWW-Authenticate": "Bearer"})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, error: Forbidden) -> Response:
-        return problem(request, 403, error.message)
+        return problem(request, 403, str(error))
 
     @app.exception_handler(CsrfError)
     async def csrf_failed(request: Request, error: CsrfError) -> Response:
