@@ -20,6 +20,15 @@ FACETS = {
     "language": "lang",
 }
 
+# What the pages call each of them.
+FACET_TITLES = {
+    "jurisdictions": "Country or region",
+    "harm_areas": "Harm area",
+    "doc_type": "Document type",
+    "source_kind": "Source kind",
+    "language": "Language",
+}
+
 
 class VocabularyError(ValueError):
     """A value the API does not know, with the values it does."""

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from api.access import Viewer
 from api.pages.rendering import render
 from api.schemas.items import item_detail
-from api.vocabulary import Vocabulary
+from api.vocabulary import FACET_TITLES, Vocabulary
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,14 +36,7 @@ def item_page(request: Request, item_id: str, _user: Viewer) -> Response:
     return render(request, "item.html", {"page": "item", "item": item, "evidence": evidence})
 
 
-EVIDENCE_TITLES = {
-    "language": "Language",
-    "harm_areas": "Harm area",
-    "jurisdictions": "Country or region",
-    "doc_type": "Document type",
-    "dates": "Date",
-    "stakeholders": "Stakeholder",
-}
+EVIDENCE_TITLES = {**FACET_TITLES, "dates": "Date", "stakeholders": "Stakeholder"}
 VOCABULARY_FIELDS = {"harm_areas": "harm_areas", "jurisdictions": "jurisdictions", "doc_type": "doc_type"}
 
 

@@ -14,18 +14,11 @@ from api.access import Viewer
 from api.deps import SearchParams
 from api.pages.rendering import render
 from api.schemas.search import search_response
-from api.vocabulary import FACETS, Vocabulary
+from api.vocabulary import FACET_TITLES, FACETS, Vocabulary
 from index.records import QueryError, SearchQuery
 
 router = APIRouter(include_in_schema=False)
 
-FACET_TITLES = {
-    "jurisdictions": "Country or region",
-    "harm_areas": "Harm area",
-    "doc_type": "Document type",
-    "source_kind": "Source kind",
-    "language": "Language",
-}
 SHOWN_VALUES = 12  # per facet, besides those chosen
 
 
