@@ -16,12 +16,23 @@ class Settings:
     sources_file: Path | None = None  # None: the shipped registry, crawlers/sources.yaml
     api_rate_limit: str = "600/minute"  # per token or address; "off" for none
     login_rate_limit: str = "10/minute"  # per address
+    # Alerts. Email goes through an SMTP relay; links in alerts start with public_url.
+    smtp_host: str | None = None  # None: email channels fail (and are retried) until it is set
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "policy-radar <radar@localhost>"
+    smtp_starttls: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+    admin_channels: tuple[str, ...] = ()  # where source-health alerts go, e.g. email:ops@example.org
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         """RADAR_DATA_DIR (default ./data), RADAR_DATABASE_URL, RADAR_ELASTICSEARCH_URL,
         RADAR_SOURCES_FILE, RADAR_API_RATE_LIMIT, RADAR_LOGIN_RATE_LIMIT (such as "600/minute",
-        or "off")."""
+        or "off"), RADAR_SMTP_HOST, RADAR_SMTP_PORT, RADAR_SMTP_USER, RADAR_SMTP_PASSWORD,
+        RADAR_SMTP_FROM, RADAR_SMTP_STARTTLS (1/true/yes), RADAR_PUBLIC_URL (the address in alert
+        links), RADAR_ADMIN_CHANNELS (comma-separated channels for source-health alerts)."""
         sources_file = env.get("RADAR_SOURCES_FILE")
         return cls(
             data_dir=Path(env.get("RADAR_DATA_DIR") or "data"),
@@ -30,4 +41,28 @@ class Settings:
             sources_file=Path(sources_file) if sources_file else None,
             api_rate_limit=env.get("RADAR_API_RATE_LIMIT") or cls.api_rate_limit,
             login_rate_limit=env.get("RADAR_LOGIN_RATE_LIMIT") or cls.login_rate_limit,
+            smtp_host=env.get("RADAR_SMTP_HOST") or None,
+            smtp_port=_integer(env, "RADAR_SMTP_PORT", cls.smtp_port),
+            smtp_user=env.get("RADAR_SMTP_USER") or None,
+            smtp_password=env.get("RADAR_SMTP_PASSWORD") or None,
+            smtp_from=env.get("RADAR_SMTP_FROM") or cls.smtp_from,
+            smtp_starttls=(env.get("RADAR_SMTP_STARTTLS") or "").strip().lower() in ("1", "true", "yes", "on"),
+            public_url=(env.get("RADAR_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            admin_channels=tuple(
+                channel.strip() for channel in (env.get("RADAR_ADMIN_CHANNELS") or "").split(",") if channel.strip()
+            ),
         )
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, naming it and what it should be."""
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}.") from None

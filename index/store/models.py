@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +21,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Unicode,
+    UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.types import TypeDecorator
@@ -98,6 +102,8 @@ items = Table(
     Column("index_pending", Boolean(), nullable=False),
     # MinHash of the latest version's shingles; NULL when too short to compare.
     Column("minhash", LargeBinary(), nullable=True),
+    # The alerts' outbox: set with index_pending, cleared when the alerts have matched the version.
+    Column("alert_pending", Boolean(), nullable=False, server_default=false()),
     Index("ix_items_story_id", "story_id"),
 )
 # Only the few pending rows are indexed, so the outbox query stays cheap however large the store.
@@ -107,6 +113,12 @@ Index(
     items.c.id,
     sqlite_where=items.c.index_pending == true(),
     postgresql_where=items.c.index_pending,
+)
+Index(
+    "ix_items_alert_pending",
+    items.c.id,
+    sqlite_where=items.c.alert_pending == true(),
+    postgresql_where=items.c.alert_pending,
 )
 
 item_versions = Table(
@@ -194,6 +206,62 @@ subscriptions = Table(
     Column("digest_time", String(5), nullable=False),  # HH:MM, local to time_zone
     Column("time_zone", String(64), nullable=False),  # IANA name, e.g. Asia/Singapore
     Column("created_at", UtcDateTime(), nullable=False),
+    # search: items matching the query and filters; trend: a surge of items on its filters.
+    Column("kind", String(16), nullable=False, server_default="search"),
+    # The secret in its unsubscribe links (it only lets the holder stop this subscription).
+    Column("unsubscribe_key", String(64), nullable=True),
+)
+
+# What each subscription was alerted about: at most one row per (subscription, story) and
+# revision; a story alerts again (revision + 1) only when it changed materially.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("subscription_id", Integer(), ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    Column("story_id", String(128), nullable=False),  # or "trend:<harm>:<country>:<day>" for a surge
+    Column("revision", Integer(), nullable=False),
+    Column("kind", String(16), nullable=False),  # new, changed, trend
+    Column("item_id", _id_type(), nullable=True),
+    Column("item_version", Integer(), nullable=True),
+    # Why it matched: {"terms": [...], "tags": {"jurisdictions": [...], ...}, "items": [...]}.
+    Column("reasons", JSON(), nullable=False),
+    Column("changes", JSON(), nullable=False),  # what changed since the last alert, in words
+    # The tags alerted on, to tell a material change next time.
+    Column("snapshot", JSON(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("subscription_id", "story_id", "revision"),
+)
+
+# Each alert on each of its subscription's channels: pending until due, sending while leased
+# to a sender, then sent, or failed (retried with backoff) and finally abandoned.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("alert_id", Integer(), ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("subscription_id", Integer(), ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", Text(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),  # now for instant, the next digest for the others
+    Column("attempts", Integer(), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("lease_until", UtcDateTime(), nullable=True),
+    Column("last_error", Text(), nullable=True),
+    Column("sent_at", UtcDateTime(), nullable=True),
+    UniqueConstraint("alert_id", "channel"),
+    Index("ix_deliveries_status", "status", "next_attempt_at"),
+    Index("ix_deliveries_subscription_id", "subscription_id"),
+)
+
+# APScheduler's job store (scheduler/), declared here so the migrations create it like the rest;
+# the shape is APScheduler 3's SQLAlchemyJobStore table.
+apscheduler_jobs = Table(
+    "apscheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary(), nullable=False),
 )
 
 # Sources an editor paused or resumed from the web page or the API: these win over the

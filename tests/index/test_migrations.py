@@ -19,7 +19,7 @@ from tests.index.conftest import StoreEngine, make_item
 
 TABLES = {
     *("alembic_version", "items", "item_versions", "stories", "story_bands", "fetch_state", "source_health"),
-    *("users", "login_sessions", "subscriptions", "source_switches"),
+    *("users", "login_sessions", "subscriptions", "source_switches", "alerts", "deliveries", "apscheduler_jobs"),
 }
 
 
