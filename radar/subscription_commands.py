@@ -38,6 +38,9 @@ def add(
     digest_time: Annotated[str, typer.Option("--digest-time", help="HH:MM for digests, local.")] = "08:00",
     time_zone: Annotated[str, typer.Option("--time-zone", help="e.g. Asia/Singapore.")] = "UTC",
     owner: Annotated[str | None, typer.Option(help="The user it belongs to (none: the local person).")] = None,
+    kind: Annotated[
+        str, typer.Option(help="search (items its query and filters find) or trend (a surge on its harm areas).")
+    ] = "search",
 ) -> None:
     """Subscribe to a search. One that could never be delivered (a query that cannot run, an
     unknown harm area or document type, a malformed channel or time zone) is refused, saying why."""
@@ -59,6 +62,7 @@ def add(
         cadence=cadence,
         digest_time=digest_time,
         time_zone=time_zone,
+        kind=kind,
     )
     store, kept = _subscriptions()
     try:
@@ -102,6 +106,7 @@ def list_subscriptions() -> None:
             if values
         )
         search = " ".join(part for part in (repr(each.query) if each.query else "", filters) if part)
+        search = search if each.kind == "search" else f"{each.kind}: {search}"
         when = each.cadence + ("" if each.cadence == "instant" else f" {each.digest_time} {each.time_zone}")
         typer.echo(f"{each.id}\t{each.name}\t{when}\t{search}\t{', '.join(each.channels)}")
 

@@ -24,7 +24,7 @@ FINGERPRINT_PAGE = 10_000
 _UPDATED_COLUMNS = [
     *("url", "title", "text", "language", "source", "source_kind", "published_at", "fetched_at", "content_hash"),
     *("harm_areas", "jurisdictions", "mentioned_jurisdictions", "doc_type", "stakeholders", "dates", "evidence"),
-    *("version", "index_pending", "minhash"),
+    *("version", "index_pending", "alert_pending", "minhash"),
 ]
 _UPDATE_ITEM = (
     update(items).where(items.c.id == bindparam("item_id")).values({name: bindparam(name) for name in _UPDATED_COLUMNS})
@@ -86,7 +86,8 @@ class SqlStore:
             row.update(version=stored[row["id"]].version + 1, story_id=stored[row["id"]].story_id)
         for row in (*new, *changed):
             found = sketches[row["id"]]
-            row.update(index_pending=True, minhash=found.to_bytes() if found else None)
+            # Both outboxes: the index and the alerts each take the new version, then clear their mark.
+            row.update(index_pending=True, alert_pending=True, minhash=found.to_bytes() if found else None)
 
         self._write(conn, new, changed, stored)
         add_bands(conn, sketches)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import zoneinfo
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 
 from index.records import QueryError
 from index.search.query import normalize_keyword, parse_query
@@ -17,6 +18,10 @@ from index.store.engine import write_transaction
 from index.store.models import subscriptions
 
 CADENCES = ("instant", "daily", "weekly")
+# search: the items its query and filters find; trend: a surge of items on its harm areas
+# (in its jurisdictions, or any) above their trailing baseline.
+KINDS = ("search", "trend")
+HEALTH = "health"  # the tracker's own subscription for source-health alerts to the admins
 # email:lead@example.org, or a webhook in one of the formats the alerts send.
 CHANNEL_KINDS = ("email", "webhook", "slack", "teams")
 _EMAIL = re.compile(r"^[^@\s:]+@[^@\s]+\.[^@\s]+$")
@@ -44,11 +49,19 @@ class NewSubscription:
     cadence: str = "instant"
     digest_time: str = "08:00"
     time_zone: str = "UTC"
+    kind: str = "search"
 
     def check(self) -> None:
         """Raise SubscriptionError naming the first thing that would stop it being delivered."""
         if not self.name.strip() or len(self.name) > 200:
             raise SubscriptionError("A subscription needs a name of 1 to 200 characters.")
+        if self.kind not in KINDS:
+            raise SubscriptionError(f"Unknown kind {self.kind!r}: use one of {', '.join(KINDS)}.")
+        if self.kind == "trend" and (self.query.strip() or not self.harm_areas):
+            raise SubscriptionError(
+                "A trend subscription watches harm areas (and, if given, jurisdictions) for a surge: "
+                "give at least one harm area and no query."
+            )
         try:
             parse_query(self.query)
         except QueryError as error:
@@ -93,6 +106,7 @@ class Subscription(NewSubscription):
     id: int = 0
     owner_id: int | None = None
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    unsubscribe_key: str = ""  # the secret in its unsubscribe links
 
 
 FILTERS = ("jurisdictions", "harm_areas", "doc_types", "source_kinds", "languages")
@@ -110,6 +124,8 @@ def _subscription(row: object) -> Subscription:
         digest_time=row.digest_time,  # type: ignore[attr-defined]
         time_zone=row.time_zone,  # type: ignore[attr-defined]
         created_at=row.created_at,  # type: ignore[attr-defined]
+        kind=row.kind,  # type: ignore[attr-defined]
+        unsubscribe_key=row.unsubscribe_key or "",  # type: ignore[attr-defined]
         **{name: tuple(filters.get(name, ())) for name in FILTERS},
     )
 
@@ -136,6 +152,8 @@ class Subscriptions:
                     digest_time=new.digest_time,
                     time_zone=new.time_zone,
                     created_at=now,
+                    kind=new.kind,
+                    unsubscribe_key=secrets.token_urlsafe(24),
                 )
                 .returning(subscriptions.c.id)
             ).scalar_one()
@@ -160,6 +178,39 @@ class Subscriptions:
     def all(self) -> list[Subscription]:
         with self.engine.connect() as conn:
             return [_subscription(row) for row in conn.execute(select(subscriptions).order_by(subscriptions.c.id))]
+
+    def health_watch(self, channels: tuple[str, ...], now: dt.datetime) -> Subscription:
+        """The tracker's own subscription that tells the admins about sources needing a look
+        (kind "health", owned by nobody), made on first use; its channels follow the setting."""
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(select(subscriptions).where(subscriptions.c.kind == HEALTH)).first()
+            if row is None:
+                conn.execute(
+                    insert(subscriptions).values(
+                        owner_id=None,
+                        name="Sources needing a look (admins)",
+                        query="",
+                        filters={},
+                        channels=list(channels),
+                        cadence="instant",
+                        digest_time="08:00",
+                        time_zone="UTC",
+                        created_at=now,
+                        kind=HEALTH,
+                        unsubscribe_key=secrets.token_urlsafe(24),
+                    )
+                )
+            elif tuple(row.channels) != channels:
+                conn.execute(update(subscriptions).where(subscriptions.c.id == row.id).values(channels=list(channels)))
+            row = conn.execute(select(subscriptions).where(subscriptions.c.kind == HEALTH)).one()
+        return _subscription(row)
+
+    def unsubscribe(self, subscription_id: int, key: str) -> bool:
+        """Remove a subscription through its unsubscribe link; False when the key is not its own."""
+        found = self.get(subscription_id)
+        if found is None or not found.unsubscribe_key or not secrets.compare_digest(found.unsubscribe_key, key):
+            return False
+        return self.remove(subscription_id)
 
     def remove(self, subscription_id: int) -> bool:
         if not 0 < subscription_id <= MAX_ID:

@@ -1,0 +1,210 @@
+"""Matching new item versions against every subscription (percolation).
+
+The subscription side is indexed, so a batch is matched without running every subscription:
+- each subscription is filed under one value of one of its filters (its anchor: a country,
+  else a harm area, a document type, a language, a kind of source); an item is checked only
+  against the subscriptions filed under its own values, plus those with no filter at all;
+- the candidates' filters are checked as sets (OR within a field, AND across fields, as search
+  filters are);
+- a query is run once per distinct query text, on a small in-memory tantivy index of the batch
+  built exactly as the search index is (same schema, analyzers and cross-language concepts), so
+  a subscription matches what a search for it would find: stemming, phrases, CJK, NOT.
+
+Each match says why: the query's terms found in the item and the filter values it matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import tantivy
+
+from index.records import QueryError, SearchQuery, StoredItem
+from index.search.expansion import Equivalents, search_tree
+from index.search.query import Node, Not, Or, Term, normalize_keyword
+from index.search.tantivy_concepts import ConceptFinder
+from index.search.tantivy_query import TantivyQueries
+from index.search.tantivy_schema import build_schema, item_document, register_analyzers
+from index.store.subscriptions import Subscription
+
+# Subscription filters, and the item attribute and search field each compares with.
+_FILTERS = {
+    "jurisdictions": ("jurisdictions", "jurisdictions"),
+    "harm_areas": ("harm_areas", "harm_areas"),
+    "doc_types": ("doc_type", "doc_type"),
+    "languages": ("language", "language"),
+    "source_kinds": ("source_kind", "source_kind"),
+}
+_BATCH_HEAP = 50_000_000
+
+
+@dataclass(frozen=True)
+class Match:
+    subscription: Subscription
+    item: StoredItem
+    terms: tuple[str, ...]  # the query's terms found in the item
+    tags: dict[str, tuple[str, ...]]  # filter -> the item's values it matched
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    subscription: Subscription
+    filters: dict[str, frozenset[str]]  # only the filters in use
+    query: str  # "" when it has none
+
+
+class Percolator:
+    """Matches batches of items against a fixed set of search subscriptions (trend
+    subscriptions are not matched per item). Build one per set of subscriptions; reuse it for
+    every batch."""
+
+    def __init__(self, subscriptions: Iterable[Subscription], equivalents: Equivalents | None) -> None:
+        self.equivalents = equivalents
+        self.schema = build_schema()
+        self.queries = TantivyQueries(self.schema)
+        self.concepts = ConceptFinder(equivalents) if equivalents is not None else None
+        self._compiled: dict[str, tuple[tantivy.Query | None, list[tuple[str, tantivy.Query]]]] = {}
+        self._anchored: dict[tuple[str, str], list[_Prepared]] = defaultdict(list)
+        self._unanchored: list[_Prepared] = []
+        for subscription in subscriptions:
+            if subscription.kind != "search":
+                continue
+            filters = {
+                name: frozenset(normalize_keyword(field, value) for value in getattr(subscription, name))
+                for name, (_attribute, field) in _FILTERS.items()
+                if getattr(subscription, name)
+            }
+            prepared = _Prepared(subscription, filters, subscription.query.strip())
+            if prepared.query:
+                try:
+                    self._compile(prepared.query)
+                except QueryError:
+                    continue  # refused when saved; a query the parser no longer takes matches nothing
+            # Filed under the value of its first filter in _FILTERS order (countries narrow most).
+            anchor = next(iter(filters), None)
+            if anchor is None:
+                self._unanchored.append(prepared)
+            else:
+                for value in filters[anchor]:
+                    self._anchored[(anchor, value)].append(prepared)
+
+    def _compile(self, text: str) -> tuple[tantivy.Query | None, list[tuple[str, tantivy.Query]]]:
+        """The query for a subscription's text and, for its reasons, one query per term it
+        looks for (not those under NOT)."""
+        if text not in self._compiled:
+            node, _added = search_tree(SearchQuery(text=text), self.equivalents)
+            compiled = self.queries.compile(node) if node is not None else None
+            terms = []
+            for label, term_node in _wanted_terms(node):
+                term_query = self.queries.compile(term_node)
+                if term_query is not None:
+                    terms.append((label, term_query))
+            self._compiled[text] = (compiled, terms)
+        return self._compiled[text]
+
+    def match(self, batch: Sequence[StoredItem]) -> list[Match]:
+        """Every (subscription, item) of the batch that matches, with its reasons."""
+        if not batch:
+            return []
+        passing: dict[int, tuple[_Prepared, list[StoredItem]]] = {}
+        for item in batch:
+            values = _item_values(item)
+            candidates = list(self._unanchored)
+            for name, item_values in values.items():
+                for value in item_values:
+                    candidates.extend(self._anchored.get((name, value), ()))
+            for prepared in candidates:
+                if prepared.subscription.created_at > item.fetched_at:
+                    continue  # a subscription alerts on what arrives after it was made
+                if all(values[name] & wanted for name, wanted in prepared.filters.items()):
+                    entry = passing.setdefault(prepared.subscription.id, (prepared, []))
+                    if not entry[1] or entry[1][-1] is not item:
+                        entry[1].append(item)
+        if not passing:
+            return []
+        found = _BatchSearcher(batch, self.schema, self.concepts) if any(p.query for p, _ in passing.values()) else None
+        matches = []
+        for prepared, items in passing.values():
+            terms_by_item: dict[str, tuple[str, ...]] = {}
+            if prepared.query:
+                assert found is not None
+                query, term_queries = self._compile(prepared.query)
+                hits = found.ids(query) if query is not None else set()
+                items = [item for item in items if item.id in hits]
+                for item in items:
+                    terms_by_item[item.id] = tuple(label for label, term in term_queries if item.id in found.ids(term))
+            for item in items:
+                values = _item_values(item)
+                tags = {name: tuple(sorted(values[name] & wanted)) for name, wanted in prepared.filters.items()}
+                matches.append(Match(prepared.subscription, item, terms_by_item.get(item.id, ()), tags))
+        return matches
+
+
+class _BatchSearcher:
+    """An in-memory tantivy index of one batch; the ids each query finds, each query run once."""
+
+    def __init__(self, batch: Sequence[StoredItem], schema: tantivy.Schema, concepts: ConceptFinder | None) -> None:
+        index = tantivy.Index(schema)
+        register_analyzers(index)
+        writer = index.writer(_BATCH_HEAP, 1)
+        for item in batch:
+            writer.add_document(item_document(item, concepts.find if concepts is not None else None))
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        self.searcher = index.searcher()
+        self.size = len(batch)
+        every = self.searcher.search(tantivy.Query.all_query(), self.size, count=False).hits
+        self.ids_of: dict[tuple[int, int], str] = {
+            _address(address): self.searcher.doc(address).get_first("id") or "" for _score, address in every
+        }
+        self._found: dict[int, set[str]] = {}
+        self._queries: list[tantivy.Query] = []  # keeps each query alive, so its id() stays its own
+
+    def ids(self, query: tantivy.Query) -> set[str]:
+        key = id(query)
+        if key not in self._found:
+            self._queries.append(query)
+            hits = self.searcher.search(query, self.size, count=False).hits
+            self._found[key] = {self.ids_of[_address(address)] for _score, address in hits}
+        return self._found[key]
+
+
+def _address(address: tantivy.DocAddress) -> tuple[int, int]:
+    return (address.segment_ord, address.doc)
+
+
+def _item_values(item: StoredItem) -> dict[str, frozenset[str]]:
+    values = {}
+    for name, (attribute, field) in _FILTERS.items():
+        raw = getattr(item, attribute)
+        listed = raw if isinstance(raw, tuple) else ((raw,) if raw else ())
+        values[name] = frozenset(normalize_keyword(field, value) for value in listed)
+    return values
+
+
+def _wanted_terms(node: Node | None) -> list[tuple[str, Node]]:
+    """(label, node) for each term a query looks for: words, phrases, prefixes and field:value
+    terms, with their cross-language equivalents as one (labelled by the term typed); none under NOT."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Term):
+        label = f"{node.field}:{node.text}" if node.field else node.text
+        return [(label + ("*" if node.prefix else ""), node)]
+    if isinstance(node, Or) and node.concepts:
+        typed = _wanted_terms(node.children[0])
+        label = " ".join(found for found, _ in typed) or "expansion"
+        return [(label, node)]
+    wanted = []
+    for child in node.children:
+        wanted.extend(_wanted_terms(child))
+    return wanted
+
+
+def newest_first(matches: Iterable[Match]) -> list[Match]:
+    """Matches with the newest item first (publication date, else fetch time)."""
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return sorted(matches, key=lambda match: match.item.published_at or match.item.fetched_at or epoch, reverse=True)
