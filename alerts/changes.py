@@ -2,9 +2,9 @@
 
 Material: a harm area, jurisdiction or document type added or removed, a new key date (a
 deadline, a commencement, a hearing), or a text rewritten by at least REWRITTEN (one minus the
-Jaccard similarity of its three-word shingles, estimated from bottom-k sketches so a snapshot
-stays small whatever the text's length). A typo fix, a new banner or a re-crawl of the same text
-alert nobody."""
+Jaccard similarity of the two versions' three-word shingles, estimated from bottom-k sketches).
+A typo fix, a new banner or a re-crawl of the same text alert nobody. An alert keeps the tags
+it was made on (a small snapshot); the text it was made on is the item's stored version."""
 
 from __future__ import annotations
 
@@ -20,21 +20,18 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def snapshot(item: StoredItem) -> dict[str, Any]:
-    """What an alert remembers of the item, to compare the next version with."""
+    """The tags an alert remembers, to compare the item's next version with."""
     return {
-        "item_id": item.id,
-        "version": item.version,
         "harm_areas": sorted(item.harm_areas),
         "jurisdictions": sorted(item.jurisdictions),
         "doc_type": item.doc_type,
         "dates": sorted(f"{found['date']} {found['kind']}" for found in item.dates),
-        "sketch": sorted(_shingles(item.title + " " + item.text))[:SKETCH_SIZE],
     }
 
 
-def material_changes(before: dict[str, Any], item: StoredItem) -> tuple[str, ...]:
-    """What changed materially between an alerted snapshot and this version, in words; empty
-    when nothing did."""
+def material_changes(before: dict[str, Any], before_text: str | None, item: StoredItem) -> tuple[str, ...]:
+    """What changed materially since an alert made on tags `before` and text `before_text`
+    (title and text; None when that version is no longer stored), in words; empty when nothing did."""
     after = snapshot(item)
     changes = []
     for field, label in (("harm_areas", "harm areas"), ("jurisdictions", "jurisdictions")):
@@ -48,10 +45,15 @@ def material_changes(before: dict[str, Any], item: StoredItem) -> tuple[str, ...
     new_dates = sorted(set(after["dates"]) - set(before.get("dates", ())))
     if new_dates:
         changes.append("new dates: " + ", ".join(new_dates))
-    rewritten = 1.0 - _similarity(before.get("sketch", []), after["sketch"])
-    if rewritten >= REWRITTEN:
-        changes.append(f"text: about {round(rewritten * 100)}% rewritten")
+    if before_text is not None:
+        rewritten = 1.0 - _similarity(_sketch(before_text), _sketch(item.title + "\n" + item.text))
+        if rewritten >= REWRITTEN:
+            changes.append(f"text: about {round(rewritten * 100)}% rewritten")
     return tuple(changes)
+
+
+def _sketch(text: str) -> list[int]:
+    return sorted(_shingles(text))[:SKETCH_SIZE]
 
 
 def _shingles(text: str) -> set[int]:

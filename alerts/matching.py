@@ -106,45 +106,73 @@ class Percolator:
         return self._compiled[text]
 
     def match(self, batch: Sequence[StoredItem]) -> list[Match]:
-        """Every (subscription, item) of the batch that matches, with its reasons."""
+        """Every (subscription, item) of the batch that matches, with its reasons. Sets of the
+        batch's items are bit masks (bit i: the batch's item i), so a candidate's filters, its
+        query and its creation time combine as a few integer ANDs."""
         if not batch:
             return []
-        passing: dict[int, tuple[_Prepared, list[StoredItem]]] = {}
-        for item in batch:
-            values = _item_values(item)
-            candidates = list(self._unanchored)
-            for name, item_values in values.items():
-                for value in item_values:
-                    candidates.extend(self._anchored.get((name, value), ()))
-            for prepared in candidates:
-                if prepared.subscription.created_at > item.fetched_at:
-                    continue  # a subscription alerts on what arrives after it was made
-                if all(values[name] & wanted for name, wanted in prepared.filters.items()):
-                    entry = passing.setdefault(prepared.subscription.id, (prepared, []))
-                    if not entry[1] or entry[1][-1] is not item:
-                        entry[1].append(item)
-        if not passing:
-            return []
-        found = _BatchSearcher(batch, self.schema, self.concepts) if any(p.query for p, _ in passing.values()) else None
+        values = [_item_values(item) for item in batch]
+        masks: dict[tuple[str, str], int] = defaultdict(int)
+        for position, item_values in enumerate(values):
+            for name, found in item_values.items():
+                for value in found:
+                    masks[(name, value)] |= 1 << position
+        candidates = {id(prepared): prepared for prepared in self._unanchored}
+        for key in masks:
+            candidates.update((id(prepared), prepared) for prepared in self._anchored.get(key, ()))
+        everything = (1 << len(batch)) - 1
+        arrivals = _Arrivals(batch)
+        searcher: _BatchSearcher | None = None
         matches = []
-        for prepared, items in passing.values():
-            terms_by_item: dict[str, tuple[str, ...]] = {}
+        for prepared in candidates.values():
+            mask = everything & arrivals.since(prepared.subscription.created_at)
+            for name, wanted in prepared.filters.items():
+                either = 0
+                for value in wanted:
+                    either |= masks.get((name, value), 0)
+                mask &= either
+                if not mask:
+                    break
+            if not mask:
+                continue
+            term_masks: list[tuple[str, int]] = []
             if prepared.query:
-                assert found is not None
+                searcher = searcher or _BatchSearcher(batch, self.schema, self.concepts)
                 query, term_queries = self._compile(prepared.query)
-                hits = found.ids(query) if query is not None else set()
-                items = [item for item in items if item.id in hits]
-                for item in items:
-                    terms_by_item[item.id] = tuple(label for label, term in term_queries if item.id in found.ids(term))
-            for item in items:
-                values = _item_values(item)
-                tags = {name: tuple(sorted(values[name] & wanted)) for name, wanted in prepared.filters.items()}
-                matches.append(Match(prepared.subscription, item, terms_by_item.get(item.id, ()), tags))
+                mask &= searcher.mask(query) if query is not None else 0
+                if not mask:
+                    continue
+                term_masks = [(label, searcher.mask(term)) for label, term in term_queries]
+            for position in _positions(mask):
+                bit = 1 << position
+                tags = {
+                    name: tuple(sorted(values[position][name] & wanted)) for name, wanted in prepared.filters.items()
+                }
+                terms = tuple(label for label, found in term_masks if found & bit)
+                matches.append(Match(prepared.subscription, batch[position], terms, tags))
         return matches
 
 
+class _Arrivals:
+    """The batch's items fetched at or after a moment, as a mask (a subscription alerts on what
+    arrives after it was made)."""
+
+    def __init__(self, batch: Sequence[StoredItem]) -> None:
+        self.batch = batch
+        self.earliest = min(item.fetched_at for item in batch)
+        self._since: dict[dt.datetime, int] = {}
+
+    def since(self, moment: dt.datetime) -> int:
+        if moment <= self.earliest:
+            return -1  # every bit
+        if moment not in self._since:
+            self._since[moment] = sum(1 << i for i, item in enumerate(self.batch) if item.fetched_at >= moment)
+        return self._since[moment]
+
+
 class _BatchSearcher:
-    """An in-memory tantivy index of one batch; the ids each query finds, each query run once."""
+    """An in-memory tantivy index of one batch; the items each query finds as a mask, each query
+    run once."""
 
     def __init__(self, batch: Sequence[StoredItem], schema: tantivy.Schema, concepts: ConceptFinder | None) -> None:
         index = tantivy.Index(schema)
@@ -157,20 +185,34 @@ class _BatchSearcher:
         index.reload()
         self.searcher = index.searcher()
         self.size = len(batch)
+        position = {item.id: i for i, item in enumerate(batch)}
         every = self.searcher.search(tantivy.Query.all_query(), self.size, count=False).hits
-        self.ids_of: dict[tuple[int, int], str] = {
-            _address(address): self.searcher.doc(address).get_first("id") or "" for _score, address in every
+        self.bits = {
+            _address(address): 1 << position[self.searcher.doc(address).get_first("id") or ""]
+            for _score, address in every
         }
-        self._found: dict[int, set[str]] = {}
+        self._found: dict[int, int] = {}
         self._queries: list[tantivy.Query] = []  # keeps each query alive, so its id() stays its own
 
-    def ids(self, query: tantivy.Query) -> set[str]:
+    def mask(self, query: tantivy.Query) -> int:
         key = id(query)
         if key not in self._found:
             self._queries.append(query)
-            hits = self.searcher.search(query, self.size, count=False).hits
-            self._found[key] = {self.ids_of[_address(address)] for _score, address in hits}
+            found = 0
+            for _score, address in self.searcher.search(query, self.size, count=False).hits:
+                found |= self.bits[_address(address)]
+            self._found[key] = found
         return self._found[key]
+
+
+def _positions(mask: int) -> list[int]:
+    """The set bits of a mask, lowest first."""
+    found = []
+    while mask:
+        lowest = mask & -mask
+        found.append(lowest.bit_length() - 1)
+        mask ^= lowest
+    return found
 
 
 def _address(address: tantivy.DocAddress) -> tuple[int, int]:
@@ -202,9 +244,3 @@ def _wanted_terms(node: Node | None) -> list[tuple[str, Node]]:
     for child in node.children:
         wanted.extend(_wanted_terms(child))
     return wanted
-
-
-def newest_first(matches: Iterable[Match]) -> list[Match]:
-    """Matches with the newest item first (publication date, else fetch time)."""
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    return sorted(matches, key=lambda match: match.item.published_at or match.item.fetched_at or epoch, reverse=True)

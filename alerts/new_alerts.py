@@ -5,7 +5,8 @@ alerted (another item of the same story) alerts nobody again."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from alerts.cadence import due_at
 from alerts.changes import material_changes, snapshot
@@ -13,8 +14,15 @@ from alerts.matching import Match
 from index.store.alert_log import LastAlert, NewAlert
 
 
-def alerts_for(matches: Iterable[Match], last: dict[tuple[int, str], LastAlert], now: dt.datetime) -> list[NewAlert]:
-    """The alerts these matches make, given each (subscription, story)'s latest alert."""
+def alerts_for(
+    matches: Iterable[Match],
+    last: dict[tuple[int, str], LastAlert],
+    now: dt.datetime,
+    alerted_text: Callable[[str, int], str | None],
+) -> list[NewAlert]:
+    """The alerts these matches make, given each (subscription, story)'s latest alert;
+    `alerted_text(item_id, version)` reads the title and text an earlier alert was made on."""
+    snapshots: dict[str, dict[str, Any]] = {}  # one per item, however many subscriptions it matched
     by_story: dict[tuple[int, str], list[Match]] = {}
     for match in matches:
         by_story.setdefault((match.subscription.id, match.item.story_id), []).append(match)
@@ -31,7 +39,8 @@ def alerts_for(matches: Iterable[Match], last: dict[tuple[int, str], LastAlert],
             if not again:
                 continue  # a copy of a story already alerted, or the same version again
             match = again[0]
-            changes = material_changes(previous.snapshot, match.item)
+            alerted = alerted_text(match.item.id, previous.item_version) if previous.item_version else None
+            changes = material_changes(previous.snapshot, alerted, match.item)
             if not changes:
                 continue
             kind, revision = "changed", previous.revision + 1
@@ -46,7 +55,7 @@ def alerts_for(matches: Iterable[Match], last: dict[tuple[int, str], LastAlert],
                 item_version=match.item.version,
                 reasons={"terms": list(match.terms), "tags": {name: list(v) for name, v in match.tags.items()}},
                 changes=changes,
-                snapshot=snapshot(match.item),
+                snapshot=snapshots.get(match.item.id) or snapshots.setdefault(match.item.id, snapshot(match.item)),
                 channels=subscription.channels,
                 due_at=due_at(subscription, now),
             )

@@ -69,7 +69,7 @@ def match_pending(store: SqlStore, now: dt.datetime, equivalents: Equivalents | 
     while batch:
         matches = percolator.match(batch)
         last = alert_log.last_alerts({(match.subscription.id, match.item.story_id) for match in matches})
-        report.alerts += alert_log.record(alerts_for(matches, last, now), batch, now)
+        report.alerts += alert_log.record(alerts_for(matches, last, now, alert_log.alerted_text), batch, now)
         report.items += len(batch)
         batch = alert_log.pending_items(MATCH_BATCH, after=batch[-1].id)
     return report

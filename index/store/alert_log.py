@@ -18,11 +18,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
 
 from index.records import StoredItem
 from index.store.engine import write_transaction
-from index.store.models import alerts, deliveries, items, subscriptions
+from index.store.models import alerts, deliveries, item_versions, items, subscriptions
 from index.store.rows import stored_item
 from index.store.story_index import chunks
 
@@ -103,73 +103,82 @@ class AlertLog:
 
     def last_alerts(self, pairs: Collection[tuple[int, str]]) -> dict[tuple[int, str], LastAlert]:
         """The latest alert for each (subscription id, story id) that has one."""
+        wanted = set(pairs)
         found: dict[tuple[int, str], LastAlert] = {}
         with self.engine.connect() as conn:
-            for chunk in chunks(sorted(set(pairs)), 400):
-                rows = conn.execute(
-                    select(alerts).where(tuple_(alerts.c.subscription_id, alerts.c.story_id).in_(chunk))
-                )
-                for row in rows:
+            # By story: a batch has a few hundred stories, however many subscriptions they matched.
+            for chunk in chunks(sorted({story for _subscription, story in wanted})):
+                for row in conn.execute(select(alerts).where(alerts.c.story_id.in_(chunk))):
                     key = (row.subscription_id, row.story_id)
-                    if key not in found or found[key].revision < row.revision:
+                    if key in wanted and (key not in found or found[key].revision < row.revision):
                         found[key] = LastAlert(
                             row.subscription_id, row.story_id, row.revision, row.item_id, row.item_version, row.snapshot
                         )
         return found
+
+    def alerted_text(self, item_id: str, version: int) -> str | None:
+        """The title and text of an item's stored version (what an alert was made on)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(item_versions.c.title, item_versions.c.text).where(
+                    item_versions.c.item_id == item_id, item_versions.c.version == version
+                )
+            ).first()
+        return f"{row.title}\n{row.text}" if row else None
 
     def record(self, new_alerts: Iterable[NewAlert], matched: Iterable[StoredItem], now: dt.datetime) -> int:
         """In one transaction: store the alerts not stored yet (another run may have stored the
         same revision) with a pending delivery per channel, and take the matched item versions
         out of the outbox. Returns how many alerts were stored."""
         new_alerts = list(new_alerts)
-        stored = 0
         with write_transaction(self.engine) as conn:
-            keys = [(alert.subscription_id, alert.story_id, alert.revision) for alert in new_alerts]
             existing: set[tuple[int, str, int]] = set()
-            for chunk in chunks(keys, 300):
-                query = select(alerts.c.subscription_id, alerts.c.story_id, alerts.c.revision).where(
-                    tuple_(alerts.c.subscription_id, alerts.c.story_id, alerts.c.revision).in_(chunk)
+            for chunk in chunks(sorted({alert.story_id for alert in new_alerts})):
+                query = select(alerts.c.subscription_id, alerts.c.story_id, alerts.c.revision)
+                existing.update(
+                    (row[0], row[1], row[2]) for row in conn.execute(query.where(alerts.c.story_id.in_(chunk)))
                 )
-                existing.update((row[0], row[1], row[2]) for row in conn.execute(query))
             live = {row[0] for row in conn.execute(select(subscriptions.c.id))}  # none removed meanwhile
-            for alert in new_alerts:
-                if (alert.subscription_id, alert.story_id, alert.revision) in existing:
-                    continue
-                if alert.subscription_id not in live:
-                    continue
-                alert_id = conn.execute(
-                    insert(alerts)
-                    .values(
-                        subscription_id=alert.subscription_id,
-                        story_id=alert.story_id,
-                        revision=alert.revision,
-                        kind=alert.kind,
-                        item_id=alert.item_id,
-                        item_version=alert.item_version,
-                        reasons=alert.reasons,
-                        changes=list(alert.changes),
-                        snapshot=alert.snapshot,
-                        created_at=now,
-                    )
-                    .returning(alerts.c.id)
-                ).scalar_one()
-                if alert.channels:
-                    conn.execute(
-                        insert(deliveries),
-                        [
-                            {
-                                "alert_id": alert_id,
-                                "subscription_id": alert.subscription_id,
-                                "channel": channel,
-                                "status": PENDING,
-                                "due_at": alert.due_at,
-                                "attempts": 0,
-                                "next_attempt_at": alert.due_at,
-                            }
-                            for channel in dict.fromkeys(alert.channels)
-                        ],
-                    )
-                stored += 1
+            fresh = [
+                alert
+                for alert in new_alerts
+                if (alert.subscription_id, alert.story_id, alert.revision) not in existing
+                and alert.subscription_id in live
+            ]
+            if fresh:
+                made = conn.execute(
+                    insert(alerts).returning(alerts.c.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "subscription_id": alert.subscription_id,
+                            "story_id": alert.story_id,
+                            "revision": alert.revision,
+                            "kind": alert.kind,
+                            "item_id": alert.item_id,
+                            "item_version": alert.item_version,
+                            "reasons": alert.reasons,
+                            "changes": list(alert.changes),
+                            "snapshot": alert.snapshot,
+                            "created_at": now,
+                        }
+                        for alert in fresh
+                    ],
+                ).scalars()
+                sending = [
+                    {
+                        "alert_id": alert_id,
+                        "subscription_id": alert.subscription_id,
+                        "channel": channel,
+                        "status": PENDING,
+                        "due_at": alert.due_at,
+                        "attempts": 0,
+                        "next_attempt_at": alert.due_at,
+                    }
+                    for alert_id, alert in zip(made, fresh, strict=True)
+                    for channel in dict.fromkeys(alert.channels)
+                ]
+                if sending:
+                    conn.execute(insert(deliveries), sending)
             done = [{"done_id": item.id, "done_version": item.version} for item in matched]
             if done:
                 # Only the version matched: a newer one stored meanwhile stays in the outbox.
@@ -179,7 +188,7 @@ class AlertLog:
                     .values(alert_pending=False),
                     done,
                 )
-        return stored
+        return len(fresh)
 
     # -- delivering ---------------------------------------------------------------------
 
