@@ -19,15 +19,16 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: tag the shipped example items, store and index them under ./data, search them, and serve
-## the web page and the API on http://127.0.0.1:8000
+## run: tag the shipped example items, store and index them under ./data, search them, then run
+## the tracker (radar up): crawl the sources on their intervals, deliver the alerts, and serve the
+## web page and the API on http://127.0.0.1:8000
 run: setup
 	$(BIN)/radar tag --summary examples/items.jsonl
 	$(BIN)/radar ingest examples/items.jsonl
 	$(BIN)/radar search --country AU --country SG
 	$(BIN)/radar search "age assurance"
-	@echo "Open http://127.0.0.1:8000 to search the items in a browser (Ctrl-C stops it)."
-	$(BIN)/radar serve
+	@echo "Open http://127.0.0.1:8000 to search in a browser; radar crawls its sources meanwhile (Ctrl-C stops it)."
+	$(BIN)/radar up
 
 ## test: the whole test suite
 test: setup

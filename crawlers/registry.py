@@ -2,8 +2,9 @@
 
 Each entry names a source and its *family* (how it is crawled) with that family's
 parameters. The minimal entry is `{id, name, kind, jurisdiction, language, family: feed, url}`;
-everything else has a default. `load_registry` reads a file and raises RegistryError listing
-every problem with its entry id and field, so a person can fix them all in one go.
+everything else has a default, such as `interval_minutes`: how often the scheduler crawls the
+source (60). `load_registry` reads a file and raises RegistryError listing every problem with its
+entry id and field, so a person can fix them all in one go.
 
 Families:
 - feed: an RSS 0.9x/1.0/2.0, Atom or JSON feed at `url`; `encoding` overrides a wrong declared one.
@@ -52,6 +53,7 @@ _OPTIONAL: dict[str, tuple[type, Any]] = {
     "confidence": (str, "medium"),
     "notes": (str, ""),
     "rhythm_days": (int, 14),  # how often it usually publishes; silence far beyond this is flagged
+    "interval_minutes": (int, 60),  # how often the scheduler crawls it (scheduler/)
     "blocks_datacenters": (bool, False),
     "needs_javascript": (bool, False),
 }
@@ -72,6 +74,7 @@ class Source:
     confidence: str = "medium"
     notes: str = ""
     rhythm_days: int = 14
+    interval_minutes: int = 60
     blocks_datacenters: bool = False
     needs_javascript: bool = False
 
@@ -171,7 +174,7 @@ def _source(entry: object, number: int, problems: list[Problem]) -> Source | Non
         values[optional] = value
     if values["confidence"] not in CONFIDENCE:
         problem("confidence", f"{values['confidence']!r}: use {', '.join(CONFIDENCE)}")
-    for count in ("rhythm_days", "max_pages", "max_urls"):
+    for count in ("rhythm_days", "interval_minutes", "max_pages", "max_urls"):
         if isinstance(values.get(count), int) and values[count] < 1:
             problem(count, "must be at least 1")
     for selector in ("links", "next_page"):

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from radar import index_commands, serve_command, source_commands, subscription_commands, user_commands
+from radar import (
+    alert_commands,
+    index_commands,
+    scheduler_commands,
+    serve_command,
+    source_commands,
+    subscription_commands,
+    user_commands,
+)
 
 app = typer.Typer(
     help="policy-radar: track what Asia-Pacific regulators, parliaments, NGOs and the press do about online harms.",
@@ -126,8 +134,10 @@ def _prf(cell: dict) -> str:
 index_commands.register(app)
 source_commands.register(app)
 serve_command.register(app)
+scheduler_commands.register(app)
 user_commands.register(app)
 subscription_commands.register(app)
+alert_commands.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,11 +1,16 @@
-"""`radar serve`: the web page and the API on one FastAPI app."""
+"""`radar serve`: the web page and the API on one FastAPI app (`radar up` serves the same app)."""
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from radar.settings import Settings
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -17,11 +22,17 @@ def serve(
     """Serve the web page and the API on HOST:PORT (OpenAPI at /docs). On loopback without
     accounts it runs without login, for one person on this machine. On any other address every
     request needs an account, so it refuses to start until one exists (radar users add)."""
-    from index.store.accounts import Accounts
-    from radar.engines import open_store
     from radar.settings import Settings
 
-    settings = Settings.from_env()
+    run_web(web_app(Settings.from_env(), host, "radar serve"), host, port)
+
+
+def web_app(settings: Settings, host: str, command: str) -> FastAPI:
+    """The app to serve on `host`. Exits with status 1, saying why, when it would be reachable
+    beyond loopback without accounts, or a setting cannot be used; `command` names the refusal."""
+    from index.store.accounts import Accounts
+    from radar.engines import open_store
+
     public = not _is_loopback(host)
     if public:
         store = open_store(settings)
@@ -31,21 +42,26 @@ def serve(
             store.close()
         if accounts == 0:
             typer.echo(
-                f"Error: radar serve will not listen on {host} without accounts: anyone who can reach it "
+                f"Error: {command} will not listen on {host} without accounts: anyone who can reach it "
                 "could read everything. Add one first (radar users add NAME --role admin), or serve on "
                 "127.0.0.1 (the default) for yourself alone.",
                 err=True,
             )
             raise typer.Exit(1)
-    import uvicorn
-
     from api.app import create_app
 
     try:
-        app = create_app(settings, public=public)
+        return create_app(settings, public=public)
     except ValueError as error:  # a setting that cannot be used
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+def run_web(app: FastAPI, host: str, port: int) -> None:
+    """Serve `app` until SIGINT or SIGTERM (uvicorn stops gracefully, then raises the signal again
+    for the handler that was there before it)."""
+    import uvicorn
+
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -106,6 +106,19 @@ def test_ids_are_unique(tmp_path: Path) -> None:
     assert problems(tmp_path, [MINIMAL, MINIMAL]) == ["example-feed: id: is used by an earlier entry too"]
 
 
+def test_the_crawl_interval_defaults_to_an_hour_and_is_at_least_a_minute(tmp_path: Path) -> None:
+    (hourly,) = load_registry(write(tmp_path, [MINIMAL]))
+    assert hourly.interval_minutes == 60
+    (often,) = load_registry(write(tmp_path, [{**MINIMAL, "interval_minutes": 15}]))
+    assert often.interval_minutes == 15
+    assert problems(tmp_path, [{**MINIMAL, "interval_minutes": 0}]) == [
+        "example-feed: interval_minutes: must be at least 1"
+    ]
+    assert problems(tmp_path, [{**MINIMAL, "interval_minutes": "hourly"}]) == [
+        "example-feed: interval_minutes: must be int, not 'hourly'"
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [("sources: [unclosed", "is not valid YAML"), ("sources: 3", "expected a list of sources")],
