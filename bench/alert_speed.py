@@ -76,9 +76,7 @@ def subscriptions(count: int, seed: int = 7) -> list[NewSubscription]:
             if kind >= 0.85 and not query.strip():
                 query = rng.choice(policy)
         made.append(
-            NewSubscription(
-                name=f"bench {number}", query=query, channels=("email:lead@example.org",), **filters
-            )  # type: ignore[arg-type]
+            NewSubscription(name=f"bench {number}", query=query, channels=("email:lead@example.org",), **filters)  # type: ignore[arg-type]
         )
     return made
 

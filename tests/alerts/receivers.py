@@ -45,9 +45,11 @@ DEADLINE = 10.0  # seconds any wait here gives up after
 
 
 class Hold:
-    """One held message or request: `arrived` is set when it is in, `release()` lets it be answered."""
+    """One held message or request: `arrived` is set when it is in, `release()` lets it be
+    answered. `after` more messages pass unheld before it."""
 
-    def __init__(self) -> None:
+    def __init__(self, after: int = 0) -> None:
+        self.after = after
         self.arrived = threading.Event()
         self.released = threading.Event()
 
@@ -63,8 +65,8 @@ class _Inbox:
         self.holds: collections.deque[Hold] = collections.deque()
         self.all_holds: list[Hold] = []
 
-    def hold_next(self) -> Hold:
-        hold = Hold()
+    def hold_next(self, after: int = 0) -> Hold:
+        hold = Hold(after)
         with self.changed:
             self.holds.append(hold)
             self.all_holds.append(hold)
@@ -72,6 +74,9 @@ class _Inbox:
 
     def next_hold(self) -> Hold | None:
         with self.changed:
+            if self.holds and self.holds[0].after:
+                self.holds[0].after -= 1
+                return None
             return self.holds.popleft() if self.holds else None
 
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
@@ -111,8 +116,15 @@ class SmtpServer:
 
     def settings(self, **changes: Any) -> Settings:
         """Settings whose SMTP relay is this server, with `changes` (smtp_user=..., ...)."""
-        fields: dict[str, Any] = {"smtp_host": self.host, "smtp_port": self.port, **changes}
-        return Settings(data_dir=Path("data"), database_url=None, elasticsearch_url=None, **fields)
+        fields: dict[str, Any] = {
+            "data_dir": Path("data"),
+            "database_url": None,
+            "elasticsearch_url": None,
+            "smtp_host": self.host,
+            "smtp_port": self.port,
+            **changes,
+        }
+        return Settings(**fields)
 
     def fail_next(self, code: int, times: int = 1, stage: str = "data", text: str = "") -> None:
         """Answer `code` (and `text`) to the next `times` messages, at RCPT or at DATA."""
@@ -121,9 +133,9 @@ class SmtpServer:
         with self._inbox.changed:
             self.failures.extend([(stage, reply)] * times)
 
-    def hold_next(self) -> Hold:
-        """Keep the next message's DATA unanswered until the Hold is released."""
-        return self._inbox.hold_next()
+    def hold_next(self, after: int = 0) -> Hold:
+        """Keep the next message's DATA (after `after` more) unanswered until the Hold is released."""
+        return self._inbox.hold_next(after)
 
     def wait_for(self, count: int, timeout: float = DEADLINE) -> list[EmailMessage]:
         """The messages, once there are `count` of them (AssertionError after `timeout`)."""
