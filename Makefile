@@ -40,6 +40,8 @@ bench: setup
 	$(BIN)/python -m bench.index_speed
 	$(BIN)/python -m bench.crawl_speed
 	$(BIN)/python -m bench.api_speed
+	$(BIN)/python -m bench.alert_speed
+	$(BIN)/python -m bench.alert_latency
 
 ## lint: ruff (lint and format check) and mypy
 lint: setup
