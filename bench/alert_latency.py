@@ -46,6 +46,7 @@ ROUND_DEADLINE_S = 300
 def main() -> None:
     from sqlalchemy import select
 
+    from bench.synthetic_items import ItemGenerator
     from index.store.models import items
     from index.store.sql_store import SqlStore
     from index.store.subscriptions import NewSubscription, Subscriptions
@@ -58,10 +59,13 @@ def main() -> None:
     def publish(number: int) -> None:
         path = f"/news/{number}"
         title = f"Malaysia opens a public consultation on online scam ads, round {number}"
+        # Each round its own story: a near-copy of the last round's article would join its story
+        # and, rightly, alert nobody.
+        body = ItemGenerator(seed=31).item(number).text
         text = (
             "The Malaysian Communications and Multimedia Commission (MCMC) opened a public consultation on "
-            "measures against online scams and fraudulent investment advertisements on platforms. "
-        ) * 6
+            f"measures against online scams and fraudulent investment advertisements. {body}"
+        )
         site.routes[path] = Route(
             f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p>"
             f"<p>Published {dt.date.today():%d %B %Y}.</p></article></body></html>".encode()

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, text, update
 
 from index.records import StoredItem
 from index.store.engine import write_transaction
@@ -146,10 +146,15 @@ class AlertLog:
                 and alert.subscription_id in live
             ]
             if fresh:
-                made = conn.execute(
-                    insert(alerts).returning(alerts.c.id, sort_by_parameter_order=True),
+                # Ids given here, not returned row by row (SQLite runs an INSERT ... RETURNING per
+                # row): safe, as this transaction holds the store's write lock.
+                first = (conn.execute(select(func.max(alerts.c.id))).scalar() or 0) + 1
+                made = range(first, first + len(fresh))
+                conn.execute(
+                    insert(alerts),
                     [
                         {
+                            "id": alert_id,
                             "subscription_id": alert.subscription_id,
                             "story_id": alert.story_id,
                             "revision": alert.revision,
@@ -161,9 +166,13 @@ class AlertLog:
                             "snapshot": alert.snapshot,
                             "created_at": now,
                         }
-                        for alert in fresh
+                        for alert_id, alert in zip(made, fresh, strict=True)
                     ],
-                ).scalars()
+                )
+                if conn.dialect.name == "postgresql":  # keep the id sequence past the ids given
+                    conn.execute(
+                        text("SELECT setval(pg_get_serial_sequence('alerts', 'id'), :last)"), {"last": made[-1]}
+                    )
                 sending = [
                     {
                         "alert_id": alert_id,

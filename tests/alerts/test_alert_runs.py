@@ -11,9 +11,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
-
-import pytest
 
 from alerts.delivery import LEASE, MAX_ATTEMPTS, backoff
 from alerts.runner import run_alerts
@@ -23,23 +20,21 @@ from index.store.sql_store import SqlStore
 from index.store.subscriptions import NewSubscription, Subscriptions
 from radar.settings import Settings
 from tests.alerts.receivers import SmtpServer
-from tests.index.conftest import make_item, with_content
+from tests.index import conftest as store_fixtures
+from tests.index.conftest import StoreEngine, make_item, with_content
 
 MADE = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 STORED = dt.datetime(2025, 3, 2, 12, 0, tzinfo=dt.UTC)  # make_item's fetched_at, to the minute
 SCAMS = {"jurisdictions": ("MY",), "harm_areas": ("scams_fraud",)}
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> SqlStore:
-    opened = SqlStore.open(None, tmp_path / "data")
-    yield opened
-    opened.close()
+# On each store engine available (SQLite, and PostgreSQL when RADAR_TEST_DATABASE_URL is set).
+store_engine = store_fixtures.store_engine
+store = store_fixtures.store
 
 
-def settings_for(smtp_server: SmtpServer, store: SqlStore, **changes: object) -> Settings:
-    data_dir = Path(store.engine.url.database or "").parent
-    return smtp_server.settings(data_dir=data_dir, **changes)
+def settings_for(smtp_server: SmtpServer, store_engine: StoreEngine, **changes: object) -> Settings:
+    return smtp_server.settings(data_dir=store_engine.data_dir, database_url=store_engine.url, **changes)
 
 
 def subscribe(store: SqlStore, name: str, to: str = "email:lead@example.org", **fields: object) -> int:
@@ -58,11 +53,11 @@ def scam_item(id: str, **fields: object) -> StoredItem:
 
 
 def test_an_instant_alert_arrives_once_with_why_it_matched_and_an_unsubscribe_link(
-    store: SqlStore, smtp_server: SmtpServer
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     subscribe(store, "MY scams", query="consultation")
     store.upsert([scam_item("a"), make_item("off", jurisdictions=("AU",))])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
 
     summary = run_alerts(settings, STORED)
     assert "1 alerts made" in summary
@@ -81,10 +76,12 @@ def test_an_instant_alert_arrives_once_with_why_it_matched_and_an_unsubscribe_li
     assert len(smtp_server.messages) == 1
 
 
-def test_a_syndicated_copy_of_an_alerted_story_alerts_nobody(store: SqlStore, smtp_server: SmtpServer) -> None:
+def test_a_syndicated_copy_of_an_alerted_story_alerts_nobody(
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
+) -> None:
     subscribe(store, "MY scams")
     store.upsert([scam_item("a")])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     run_alerts(settings, STORED)
     copy = scam_item("a-copy", url="https://news.example.my/a-copy", source="wire")
     outcome = store.upsert([copy])
@@ -94,12 +91,12 @@ def test_a_syndicated_copy_of_an_alerted_story_alerts_nobody(store: SqlStore, sm
 
 
 def test_a_material_change_alerts_again_saying_what_changed_and_a_small_one_does_not(
-    store: SqlStore, smtp_server: SmtpServer
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     subscribe(store, "MY scams")
     first = scam_item("a")
     store.upsert([first])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     run_alerts(settings, STORED)
 
     typo = with_content(first, text=first.text.replace("ministry", "Ministry", 1))
@@ -122,11 +119,11 @@ def test_a_material_change_alerts_again_saying_what_changed_and_a_small_one_does
 
 
 def test_a_daily_digest_waits_for_its_local_time_and_groups_the_alerts(
-    store: SqlStore, smtp_server: SmtpServer
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     subscribe(store, "MY scams digest", cadence="daily", digest_time="08:00", time_zone="Asia/Kuala_Lumpur")
     store.upsert([scam_item("a"), scam_item("b", title="Police warn of investment scam ads")])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     # Stored at 20:00 in Kuala Lumpur (UTC+8): due at 08:00 there the next morning, 00:00 UTC.
     run_alerts(settings, STORED)
     run_alerts(settings, dt.datetime(2025, 3, 2, 23, 59, tzinfo=dt.UTC))
@@ -138,12 +135,12 @@ def test_a_daily_digest_waits_for_its_local_time_and_groups_the_alerts(
 
 
 def test_a_failed_delivery_is_retried_with_backoff_and_abandoned_when_refused_for_good(
-    store: SqlStore, smtp_server: SmtpServer
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     kept = subscribe(store, "MY scams")
     refused = subscribe(store, "MY scams elsewhere", to="email:nobody@example.org")
     store.upsert([scam_item("a")])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     smtp_server.fail_next(451)  # the first message (subscription order), a passing trouble
     smtp_server.fail_next(550, stage="rcpt")  # the second's recipient, for good
 
@@ -160,11 +157,11 @@ def test_a_failed_delivery_is_retried_with_backoff_and_abandoned_when_refused_fo
 
 
 def test_a_delivery_failing_every_time_is_given_up_after_the_last_attempt(
-    store: SqlStore, smtp_server: SmtpServer
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     subscribe(store, "MY scams")
     store.upsert([scam_item("a")])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     smtp_server.fail_next(421, times=MAX_ATTEMPTS)
     now = STORED
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -175,19 +172,20 @@ def test_a_delivery_failing_every_time_is_given_up_after_the_last_attempt(
 
 
 def test_a_run_killed_mid_delivery_and_resumed_sends_each_message_once(
-    store: SqlStore, smtp_server: SmtpServer, tmp_path: Path
+    store: SqlStore, store_engine: StoreEngine, smtp_server: SmtpServer
 ) -> None:
     names = [f"MY scams {number}" for number in range(5)]
     for number, name in enumerate(names):
         subscribe(store, name, to=f"email:lead{number}@example.org")
     store.upsert([scam_item("a")])
-    settings = settings_for(smtp_server, store)
+    settings = settings_for(smtp_server, store_engine)
     held = smtp_server.hold_next(after=2)  # two messages go through, the third waits
     env = {
         **os.environ,
         "RADAR_DATA_DIR": str(settings.data_dir),
         "RADAR_SMTP_HOST": smtp_server.host,
         "RADAR_SMTP_PORT": str(smtp_server.port),
+        "RADAR_DATABASE_URL": store_engine.url or "",
     }
     run = subprocess.Popen(
         [sys.executable, "-m", "radar.cli", "alerts", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
