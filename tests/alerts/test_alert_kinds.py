@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from alerts.runner import check_source_health, check_trends, run_alerts
@@ -117,4 +119,33 @@ def test_a_slack_subscription_posts_blocks_to_its_webhook(tmp_path: Path, webhoo
     assert received.body is not None and received.body["blocks"]
     assert "Regulator announces new online safety code (a)" in json.dumps(received.body)
     assert received.headers["idempotency-key"].startswith("radar-")
+    store.close()
+
+
+def test_failed_deliveries_are_logged_without_secrets(
+    tmp_path: Path, webhook_receiver: WebhookReceiver, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = store_in(tmp_path)
+    new = NewSubscription(
+        name="AU", jurisdictions=("AU",), channels=("email:lead@example.org", "teams:https://example.org/x")
+    )
+    made = Subscriptions(store.engine).add(new, None, NOW - dt.timedelta(days=1))
+    secret_hook = f"teams:{webhook_receiver.url}/workflows/very-secret-signature?sig=also-secret"
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == made.id)
+            .values(channels=["email:lead@example.org", secret_hook])
+        )
+    store.upsert([make_item("a", fetched_at=NOW)])
+    webhook_receiver.answer(500, body="internal error at /workflows/very-secret-signature")
+    smtp_server.fail_next(451)
+    settings = smtp_server.settings(data_dir=tmp_path / "data", smtp_user="radar", smtp_password="hunter2-secret")
+
+    with caplog.at_level(logging.WARNING, logger="radar.alerts"):
+        assert "2 failed to retry" in run_alerts(settings, NOW)
+    logged = caplog.text
+    assert "failed" in logged and "127.0.0.1" in logged
+    for secret in ("very-secret-signature", "also-secret", "hunter2-secret"):
+        assert secret not in logged
     store.close()
