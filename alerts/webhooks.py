@@ -15,14 +15,14 @@ from typing import Any
 
 import httpx
 
-from alerts import rendering
+from alerts import chat, rendering
 from alerts.records import DeliveryError, Message
 
 TIMEOUT = 10.0  # seconds to connect, and for each read of the answer
 FORMATS: dict[str, Callable[[Message], dict[str, Any]]] = {
     "webhook": rendering.json_payload,
-    "slack": rendering.slack_payload,
-    "teams": rendering.teams_payload,
+    "slack": chat.slack_payload,
+    "teams": chat.teams_payload,
 }
 TEMPORARY_STATUSES = frozenset({408, 429})
 ANSWER_EXCERPT = 200  # characters of the receiver's answer quoted in an error (Slack says why there)

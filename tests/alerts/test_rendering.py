@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from alerts import rendering
+from alerts import chat, rendering
 from alerts.records import AlertItem, Message, RelatedItem, Surge
 
 AlertFactory = Callable[..., AlertItem]
@@ -120,8 +120,8 @@ def test_every_format_follows_the_digest_order(make_alert: AlertFactory, make_me
     bodies = {
         "text": rendering.email_text(message),
         "html": rendering.email_html(message),
-        "slack": json.dumps(rendering.slack_payload(message)),
-        "teams": json.dumps(rendering.teams_payload(message)),
+        "slack": json.dumps(chat.slack_payload(message)),
+        "teams": json.dumps(chat.teams_payload(message)),
     }
     for name, body in bodies.items():
         positions = [body.index(title) for title in order]
@@ -148,7 +148,7 @@ def test_hostile_text_is_escaped_in_the_email(make_alert: AlertFactory, make_mes
 
 
 def test_hostile_text_is_escaped_for_slack(make_alert: AlertFactory, make_message: MessageFactory) -> None:
-    payload = rendering.slack_payload(make_message(hostile(make_alert)))
+    payload = chat.slack_payload(make_message(hostile(make_alert)))
     texts = [*_mrkdwn_texts(payload["blocks"]), payload["text"]]
     joined = "\n".join(texts)
     assert "&lt;script&gt;" in joined and "<script>" not in joined
@@ -165,7 +165,7 @@ def test_hostile_text_is_escaped_for_slack(make_alert: AlertFactory, make_messag
 
 
 def test_hostile_text_stays_text_in_teams(make_alert: AlertFactory, make_message: MessageFactory) -> None:
-    payload = rendering.teams_payload(make_message(hostile(make_alert)))
+    payload = chat.teams_payload(make_message(hostile(make_alert)))
     assert "javascript:" not in json.dumps(payload)
     card = payload["attachments"][0]["content"]
     elements = list(_walk(card["body"]))
@@ -184,7 +184,7 @@ def test_hostile_text_stays_text_in_teams(make_alert: AlertFactory, make_message
 
 def test_slack_payload_shape(make_alert: AlertFactory, make_message: MessageFactory) -> None:
     message = make_message(make_alert(title="Fines for scam ads & fake <apps>", other_sources=1))
-    payload = rendering.slack_payload(message)
+    payload = chat.slack_payload(message)
     assert payload["text"] == "[AU age checks] New: Fines for scam ads &amp; fake &lt;apps&gt;"
     kinds = [block["type"] for block in payload["blocks"]]
     assert kinds == ["header", "section", "section", "context"]
@@ -205,12 +205,12 @@ def test_a_long_digest_fits_slack_and_teams_limits(make_alert: AlertFactory, mak
         for number in range(60)
     ]
     message = make_message(*alerts)
-    slack = rendering.slack_payload(message)
-    assert len(slack["blocks"]) <= rendering.SLACK_BLOCKS
-    assert all(len(text) <= rendering.SLACK_SECTION_TEXT for text in _mrkdwn_texts(slack["blocks"]))
+    slack = chat.slack_payload(message)
+    assert len(slack["blocks"]) <= chat.SLACK_BLOCKS
+    assert all(len(text) <= chat.SLACK_SECTION_TEXT for text in _mrkdwn_texts(slack["blocks"]))
     assert "more alerts are on the tracker" in json.dumps(slack)
     assert "Unsubscribe" in slack["blocks"][-1]["elements"][0]["text"]
-    teams = rendering.teams_payload(message)
+    teams = chat.teams_payload(message)
     assert len(json.dumps(teams).encode()) < 28_000
     shown = [run["text"] for run in _walk(teams["attachments"][0]["content"]["body"]) if run.get("type") == "TextRun"]
     listed = sum(text.startswith("Story ") for text in shown)
@@ -220,7 +220,7 @@ def test_a_long_digest_fits_slack_and_teams_limits(make_alert: AlertFactory, mak
 
 
 def test_teams_payload_is_an_adaptive_card_message(make_alert: AlertFactory, make_message: MessageFactory) -> None:
-    payload = rendering.teams_payload(make_message(surge_alert(make_alert)))
+    payload = chat.teams_payload(make_message(surge_alert(make_alert)))
     assert payload["type"] == "message"
     (attachment,) = payload["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
