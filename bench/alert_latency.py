@@ -61,7 +61,11 @@ def main() -> None:
         title = f"Malaysia opens a public consultation on online scam ads, round {number}"
         # Each round its own story: a near-copy of the last round's article would join its story
         # and, rightly, alert nobody.
-        body = ItemGenerator(seed=31).item(number).text
+        body = next(
+            generated.text
+            for generated in ItemGenerator(seed=31 + number).items(100)
+            if generated.language == "en" and not generated.copy_of
+        )
         text = (
             "The Malaysian Communications and Multimedia Commission (MCMC) opened a public consultation on "
             f"measures against online scams and fraudulent investment advertisements. {body}"
