@@ -1,0 +1,1 @@
+"""Briefings: what the tracker knows, assembled for a meeting, a calendar or a report."""
