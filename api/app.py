@@ -1,9 +1,11 @@
-"""The FastAPI app: the API under /api, the Atom feeds under /feeds, the web page, /health;
-who may do what (api/access.py); headers, rate limits and CSRF (api/protection.py); errors a
-person can act on (api/errors.py)."""
+"""The FastAPI app: the API under /api, the Atom feeds under /feeds, the web page, the
+unsubscribe links of the alerts, /health; who may do what (api/access.py); headers, rate limits,
+CSRF and secrets kept out of the access log (api/protection.py); errors a person can act on
+(api/errors.py)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,8 +22,9 @@ from api.pages import items as item_page
 from api.pages import search as search_page
 from api.pages import sources as source_page
 from api.pages import subscriptions as subscription_page
+from api.pages import unsubscribe as unsubscribe_page
 from api.pages.rendering import STATIC_DIR, templates
-from api.protection import RateLimits, add_security_headers
+from api.protection import RATE_LIMITED_PATHS, HideUrlSecrets, RateLimits, add_security_headers
 from api.routes import exports, feeds, items, search, sources, stakeholders, subscriptions, users
 from api.routes import settings as settings_route
 from api.schemas.common import Health
@@ -64,10 +67,16 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        for each in opened.values():
-            if hasattr(each, "close"):
-                each.close()
+        # The server's access log would show unsubscribe keys and feed tokens from the URLs.
+        access_log, hide_secrets = logging.getLogger("uvicorn.access"), HideUrlSecrets()
+        access_log.addFilter(hide_secrets)
+        try:
+            yield
+        finally:
+            access_log.removeFilter(hide_secrets)
+            for each in opened.values():
+                if hasattr(each, "close"):
+                    each.close()
 
     app = FastAPI(
         title="policy-radar",
@@ -85,7 +94,7 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Any:
         started = time.perf_counter()
-        if request.url.path.startswith(("/api/", "/feeds/")) and not app.state.rate_limits.allow_api(request):
+        if request.url.path.startswith(RATE_LIMITED_PATHS) and not app.state.rate_limits.allow_api(request):
             response = errors.problem(
                 request,
                 429,
@@ -107,6 +116,7 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     app.include_router(settings_route.router)  # admins
     for page in (search_page, item_page, source_page, subscription_page, briefings, login):
         app.include_router(page.router)
+    app.include_router(unsubscribe_page.router)  # no login: the key in the link is the credential
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", response_model=Health, tags=["health"])

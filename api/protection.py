@@ -1,11 +1,14 @@
 """What guards every response and form: security headers (a CSP with no inline script, so
-nothing crawled can run in the page), rate limits on login and the API, and CSRF tokens on forms
+nothing crawled can run in the page), rate limits on login and the API, CSRF tokens on forms
 (a random cookie the form must echo: a page on another site can post a form but cannot read the
-cookie to fill it in). These few lines fit the app more simply than a CSRF middleware would."""
+cookie to fill it in), and secrets in URLs kept out of the access log. These few lines fit the
+app more simply than a CSRF middleware would."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import secrets
 
 from fastapi import Request
@@ -14,6 +17,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.responses import Response
 
+# Paths the API's rate limit covers: the API, the feeds, and the unsubscribe links (open to anyone).
+RATE_LIMITED_PATHS = ("/api/", "/feeds/", "/unsubscribe/")
 CSRF_COOKIE = "radar_csrf"
 CSRF_FIELD = "csrf"
 
@@ -112,3 +117,19 @@ async def check_csrf(request: Request) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
     if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, cookie)):
         raise CsrfError("This form has expired or came from another site. Go back, reload the page and try again.")
+
+
+# Query parameters that are credentials: an unsubscribe link's key, a feed reader's token.
+_SECRET_PARAMETER = re.compile(r"(?<=[?&])(key|token)=[^&\s\"]*")
+
+
+class HideUrlSecrets(logging.Filter):
+    """For uvicorn's access log ("GET /unsubscribe/7?key=... HTTP/1.1" 200): the values of secret
+    query parameters become [hidden]; whoever reads a log should not be able to use what it shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_PARAMETER.sub(r"\1=[hidden]", each) if isinstance(each, str) else each for each in record.args
+            )
+        return True

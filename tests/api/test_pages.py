@@ -1,8 +1,10 @@
 """The web page in process: search with facets and counts, each story once, the item page, the
-sources, subscriptions and briefing pages, and errors as pages a person can act on."""
+sources, subscriptions (with their failed deliveries) and briefing pages, and errors as pages a
+person can act on."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -10,7 +12,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from index.store.subscriptions import Subscriptions
 from tests.api.conftest import EXAMPLES, ingest
+from tests.api.test_subscriptions_api import SCAMS, fail_deliveries, stored
 
 
 def example(item_id: str) -> dict:
@@ -115,3 +119,52 @@ def test_errors_are_pages_saying_what_to_do(client_for: Callable[..., TestClient
     missing = client.get("/items/no-such-item")
     assert missing.status_code == 404 and "Search for it instead" in missing.text
     assert client.get("/", params={"since": "", "until": ""}).status_code == 200  # an empty date field is no date
+
+
+def test_a_trend_subscription_is_added_from_the_page_and_shows_its_kind(
+    client_for: Callable[..., TestClient],
+) -> None:
+    client = client_for()
+    form = client.get("/subscriptions")
+    assert '<select id="sub-kind" name="kind"' in form.text and "surge above their usual level" in form.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    fields = {"csrf": csrf, "name": "Scam surge", "kind": "trend", "harm": "scams_fraud", "email": "a@example.org"}
+    refused = client.post("/subscriptions", data={**fields, "q": "scam"})
+    assert refused.status_code == 400 and "give at least one harm area and no query" in refused.text
+    added = client.post("/subscriptions", data=fields)
+    assert added.status_code == 200 and "<td>Scam surge</td>\n        <td>trend</td>" in added.text
+    assert [each["kind"] for each in client.get("/api/subscriptions").json()] == ["trend"]
+
+
+def test_failed_deliveries_show_beside_their_subscription(
+    client_for: Callable[..., TestClient], data_dir: Path
+) -> None:
+    client = client_for()
+    hook = "https://hooks.example.org/services/T0/s3cret-path"
+    subscription = {**SCAMS, "channels": ["email:lead@example.org", f"webhook:{hook}"], "time_zone": "Asia/Singapore"}
+    made = client.post("/api/subscriptions", json=subscription).json()
+    now = dt.datetime(2025, 6, 1, 1, 0, tzinfo=dt.UTC)
+    failures = {
+        "email:lead@example.org": ("The relay refused the connection.", now + dt.timedelta(minutes=102)),
+        f"webhook:{hook}": (f"{hook} answered 410 Gone", None),
+    }
+    fail_deliveries(data_dir, made["id"], failures, now)
+    page = client.get("/subscriptions").text
+    problems = re.search(r'<ul class="problems" aria-label="Delivery problems of MY scams">(.*?)</ul>', page).group(1)
+    assert re.findall(r"<li>([^<]+)</li>", problems) == [
+        "email:lead@example.org — failed 1 time, next try 01 Jun 10:42 Asia/Singapore: The relay refused the "
+        "connection.",
+        "webhook:https://hooks.example.org/... — abandoned after 1 attempt: https://hooks.example.org/... answered "
+        "410 Gone",
+    ]
+    assert "s3cret-path" not in page  # nor in the channels it is sent to
+
+
+def test_an_admin_sees_the_trackers_health_subscription_without_a_remove_button(
+    client_for: Callable[..., TestClient], data_dir: Path
+) -> None:
+    with stored(data_dir) as engine:
+        Subscriptions(engine).health_watch(("email:ops@example.org",), dt.datetime.now(dt.UTC))
+    page = client_for().get("/subscriptions").text  # the local person is an admin
+    assert "<td>Sources needing a look (admins)</td>\n        <td>health</td>" in page
+    assert "Sent to RADAR_ADMIN_CHANNELS" in page and 'aria-label="Remove Sources needing a look' not in page
