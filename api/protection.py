@@ -115,7 +115,8 @@ async def check_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, cookie)):
+    # As bytes: compare_digest refuses str with non-ASCII characters, and anyone may send those.
+    if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent.encode(), cookie.encode())):
         raise CsrfError("This form has expired or came from another site. Go back, reload the page and try again.")
 
 

@@ -9,7 +9,6 @@ the key is echoed nowhere but in the form's action."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -36,13 +35,8 @@ PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 def _matching(request: Request, subscription_id: int, key: str) -> Subscription:
     """The subscription, if `key` is its unsubscribe key; else the one 404 for both cases."""
-    found = subscriptions(request).get(subscription_id)
-    # As bytes: compare_digest refuses str with non-ASCII characters, and anyone may send those.
-    if (
-        found is None
-        or not found.unsubscribe_key
-        or not secrets.compare_digest(found.unsubscribe_key.encode(), key.encode())
-    ):
+    found = subscriptions(request).with_key(subscription_id, key)
+    if found is None:
         raise HTTPException(404, NOT_VALID)
     return found
 

@@ -107,7 +107,8 @@ class Accounts:
     def log_in(self, name: str, token: str, now: dt.datetime) -> tuple[User, str] | None:
         """A new login session for the user `name` if `token` is theirs: (user, session id)."""
         user = self.by_token(token)
-        if user is None or not secrets.compare_digest(user.name, name.strip()):
+        # As bytes: compare_digest refuses str with non-ASCII characters (names may have them).
+        if user is None or not secrets.compare_digest(user.name.encode(), name.strip().encode()):
             return None
         session_id = secrets.token_urlsafe(32)
         with write_transaction(self.engine) as conn:

@@ -266,7 +266,8 @@ class AlertLog:
 
     def problems(self, subscription_ids: Collection[int]) -> list[DeliveryProblem]:
         """Failing and abandoned deliveries of these subscriptions, one row per subscription,
-        channel and status, newest error first."""
+        channel and status (with the most attempts, one of their errors and the soonest retry),
+        by subscription and channel."""
         if not subscription_ids:
             return []
         query = (

@@ -205,12 +205,17 @@ class Subscriptions:
             row = conn.execute(select(subscriptions).where(subscriptions.c.kind == HEALTH)).one()
         return _subscription(row)
 
+    def with_key(self, subscription_id: int, key: str) -> Subscription | None:
+        """The subscription, if `key` is its unsubscribe key (compared in constant time)."""
+        found = self.get(subscription_id)
+        # As bytes: compare_digest refuses str with non-ASCII characters, and anyone may send those.
+        if found is None or not found.unsubscribe_key:
+            return None
+        return found if secrets.compare_digest(found.unsubscribe_key.encode(), key.encode()) else None
+
     def unsubscribe(self, subscription_id: int, key: str) -> bool:
         """Remove a subscription through its unsubscribe link; False when the key is not its own."""
-        found = self.get(subscription_id)
-        if found is None or not found.unsubscribe_key or not secrets.compare_digest(found.unsubscribe_key, key):
-            return False
-        return self.remove(subscription_id)
+        return self.with_key(subscription_id, key) is not None and self.remove(subscription_id)
 
     def remove(self, subscription_id: int) -> bool:
         if not 0 < subscription_id <= MAX_ID:

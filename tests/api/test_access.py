@@ -88,6 +88,8 @@ def test_the_web_page_logs_in_with_name_and_token_and_out_again(
     assert wrong.status_code == 401 and "do not match" in wrong.text
     not_theirs = client.post("/login", data={"csrf": csrf, "name": "someone-else", "token": token})
     assert not_theirs.status_code == 401
+    not_ascii = client.post("/login", data={"csrf": csrf, "name": "Đặng Thị Lan", "token": token})
+    assert not_ascii.status_code == 401
     done = client.post(
         "/login", data={"csrf": csrf, "name": "lead", "token": token, "next": "/subscriptions"}, follow_redirects=False
     )
@@ -119,7 +121,7 @@ def test_forms_without_this_browsers_csrf_token_are_refused(
     token = add_user("lead", "editor")
     client = client_for()
     csrf_of(client)  # the browser has its cookie; a page on another site cannot read it
-    for form in ({}, {"csrf": "a-guess-from-another-site-that-is-long-enough"}):
+    for form in ({}, {"csrf": "a-guess-from-another-site-that-is-long-enough"}, {"csrf": "ключ-не-тот"}):
         answer = client.post("/login", data={**form, "name": "lead", "token": token})
         assert answer.status_code == 403 and "came from another site" in answer.text
     fresh = client_for()  # no cookie at all
