@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
 from alerts.records import AlertItem, DeliveryError, Message, RelatedItem, Surge
+from alerts.reminders import reminder_title
 from index.records import StoredItem
 from index.search.snippets import SNIPPET_CHARS
 from index.store.alert_log import AlertLog, DueDelivery
@@ -182,7 +183,7 @@ def _alert_item(row: DueDelivery, items: dict[str, StoredItem], sizes: dict[str,
     return AlertItem(
         alert_id=row.alert_id,
         kind=row.kind,
-        title=item.title,
+        title=reminder_title(row.reasons, item.title) if row.kind == "reminder" else item.title,
         link=item_link(base, item.id),
         source_url=item.url,
         source=item.source,

@@ -17,6 +17,8 @@ from fastapi import Depends, Request
 from index.store.accounts import Accounts, User
 
 SESSION_COOKIE = "radar_session"
+# Paths read by clients that cannot send headers (feed readers, calendar clients): they may send ?token=.
+QUERY_TOKEN_PATHS = ("/feeds/", "/calendar.ics")
 # The local person of a tracker without accounts: every role, owns the subscriptions made then.
 LOCAL_USER = User(id=0, name="local", role="admin", created_at=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
 
@@ -45,8 +47,8 @@ def current_user(request: Request) -> User:
 def _identify(request: Request) -> User:
     known = accounts(request)
     token = _bearer(request)
-    if token is None and request.url.path.startswith("/feeds/"):
-        token = request.query_params.get("token")  # feed readers cannot send headers
+    if token is None and request.url.path.startswith(QUERY_TOKEN_PATHS):
+        token = request.query_params.get("token")
     if token is not None:
         user = known.by_token(token)
         if user is None:

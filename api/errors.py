@@ -23,7 +23,7 @@ HEADINGS = {400: "That request cannot be answered", 403: "Not allowed", 404: "No
 def is_api(request: Request) -> bool:
     """Whether a request is for the API or a feed (JSON errors) rather than a page."""
     path = request.url.path
-    return path.startswith(("/api/", "/feeds/", "/health", "/docs", "/openapi")) or path == "/api"
+    return path.startswith(("/api/", "/feeds/", "/calendar.ics", "/health", "/docs", "/openapi")) or path == "/api"
 
 
 def problem(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

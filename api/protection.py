@@ -17,8 +17,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.responses import Response
 
-# Paths the API's rate limit covers: the API, the feeds, and the unsubscribe links (open to anyone).
-RATE_LIMITED_PATHS = ("/api/", "/feeds/", "/unsubscribe/")
+# Paths the API's rate limit covers: the API, the feeds, the calendar, and the unsubscribe links (open to anyone).
+RATE_LIMITED_PATHS = ("/api/", "/feeds/", "/calendar.ics", "/unsubscribe/")
 CSRF_COOKIE = "radar_csrf"
 CSRF_FIELD = "csrf"
 

@@ -15,6 +15,9 @@ def run(
     health: Annotated[
         bool, typer.Option("--health", help="Also tell the admins (RADAR_ADMIN_CHANNELS) about sources needing a look.")
     ] = False,
+    reminders: Annotated[
+        bool, typer.Option("--reminders", help="Also remind subscribers of deadlines seven days away or less.")
+    ] = False,
 ) -> None:
     """Match the items stored since the last run against every subscription, then deliver what
     is due: instant alerts, digests whose local time has come, and retries of failed deliveries."""
@@ -33,6 +36,10 @@ def run(
         typer.echo(check_trends(settings, now))
     if health:
         typer.echo(check_source_health(settings, now))
+    if reminders:
+        from alerts.reminders import check_reminders
+
+        typer.echo(check_reminders(settings, now))
     typer.echo(run_alerts(settings, now))
 
 

@@ -90,6 +90,13 @@ def alert_trends() -> str:
     return check_trends(current().settings, dt.datetime.now(dt.UTC))
 
 
+def alert_reminders() -> str:
+    """Remind the subscribers of the deadlines, within a week, of the stories they were alerted about."""
+    from alerts.reminders import check_reminders
+
+    return check_reminders(current().settings, dt.datetime.now(dt.UTC))
+
+
 def alert_source_health() -> str:
     """Alert the admins about sources that need a look."""
     from alerts.runner import check_source_health

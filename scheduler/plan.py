@@ -22,6 +22,7 @@ from radar.settings import Settings
 
 ALERTS_JOB = "alerts"
 TRENDS_JOB = "trends"
+REMINDERS_JOB = "reminders"
 SOURCE_HEALTH_JOB = "source-health"
 SYNC_JOB = "sync-sources"
 CRAWL_PREFIX = "crawl:"
@@ -38,6 +39,7 @@ class Cadence:
 
     alerts: dt.timedelta = dt.timedelta(seconds=20)  # an item reaches an instant subscriber within a minute
     trends: dt.timedelta = dt.timedelta(hours=1)
+    reminders: dt.timedelta = dt.timedelta(days=1)  # deadline reminders count days; a missed run is made up
     source_health: dt.timedelta = dt.timedelta(hours=1)
     sync: dt.timedelta = dt.timedelta(minutes=5)
 
@@ -57,10 +59,11 @@ class JobPlan:
 
 
 def fixed_jobs(cadence: Cadence, now: dt.datetime) -> list[JobPlan]:
-    """The alerts, trends, source-health and sync jobs."""
+    """The alerts, trends, reminders, source-health and sync jobs."""
     return [
         JobPlan(ALERTS_JOB, "scheduler.jobs:deliver_alerts", cadence.alerts, now + cadence.alerts),
         JobPlan(TRENDS_JOB, "scheduler.jobs:alert_trends", cadence.trends, now + cadence.trends),
+        JobPlan(REMINDERS_JOB, "scheduler.jobs:alert_reminders", cadence.reminders, now + cadence.reminders),
         JobPlan(
             SOURCE_HEALTH_JOB, "scheduler.jobs:alert_source_health", cadence.source_health, now + cadence.source_health
         ),

@@ -46,7 +46,7 @@ class NewAlert:
     subscription_id: int
     story_id: str
     revision: int
-    kind: str  # new, changed, trend
+    kind: str  # new, changed, trend, health, reminder
     item_id: str | None
     item_version: int | None
     reasons: dict[str, Any]

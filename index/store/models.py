@@ -221,7 +221,7 @@ alerts = Table(
     Column("subscription_id", Integer(), ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
     Column("story_id", String(128), nullable=False),  # or "trend:<harm>:<country>:<day>" for a surge
     Column("revision", Integer(), nullable=False),
-    Column("kind", String(16), nullable=False),  # new, changed, trend
+    Column("kind", String(16), nullable=False),  # new, changed, trend, health, reminder
     Column("item_id", _id_type(), nullable=True),
     Column("item_version", Integer(), nullable=True),
     # Why it matched: {"terms": [...], "tags": {"jurisdictions": [...], ...}, "items": [...]}.

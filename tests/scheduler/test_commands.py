@@ -108,7 +108,7 @@ def test_radar_scheduler_plans_the_jobs_and_stops_cleanly_on_sigterm(site: Site,
             stored = {row[0] for row in conn.exec_driver_sql("SELECT id FROM apscheduler_jobs")}
     finally:
         store.close()
-    assert stored == {"crawl:sg-reg", "alerts", "trends", "source-health", "sync-sources"}  # for the next start
+    assert stored == {"crawl:sg-reg", "alerts", "trends", "reminders", "source-health", "sync-sources"}  # next start
 
 
 def test_radar_scheduler_names_the_problems_of_a_broken_registry(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from crawlers.crawl import SourceReport
 from crawlers.state import CrawlState
 from index.store.sql_store import SqlStore
 from scheduler import context
-from scheduler.plan import ALERTS_JOB, CRAWL_EXECUTOR, SOURCE_HEALTH_JOB, SYNC_JOB, TRENDS_JOB
+from scheduler.plan import ALERTS_JOB, CRAWL_EXECUTOR, REMINDERS_JOB, SOURCE_HEALTH_JOB, SYNC_JOB, TRENDS_JOB
 from tests.scheduler.conftest import AlertRuns, JobEvents, settings_for, write_registry
 
 
@@ -46,7 +46,7 @@ def test_a_crawl_job_per_enabled_source_on_its_interval_and_none_for_a_paused_on
     jobs = plan_of(start_service(settings, paused=True))
 
     assert sorted(jobs) == sorted(
-        ["crawl:sg-hourly", "crawl:sg-often", ALERTS_JOB, TRENDS_JOB, SOURCE_HEALTH_JOB, SYNC_JOB]
+        ["crawl:sg-hourly", "crawl:sg-often", ALERTS_JOB, TRENDS_JOB, REMINDERS_JOB, SOURCE_HEALTH_JOB, SYNC_JOB]
     )
     hourly, often = jobs["crawl:sg-hourly"], jobs["crawl:sg-often"]
     assert hourly.trigger.interval == dt.timedelta(hours=1) and often.trigger.interval == dt.timedelta(minutes=15)
@@ -54,10 +54,12 @@ def test_a_crawl_job_per_enabled_source_on_its_interval_and_none_for_a_paused_on
     assert hourly.args == ("sg-hourly",) and hourly.executor == CRAWL_EXECUTOR
     assert (hourly.max_instances, hourly.coalesce, hourly.misfire_grace_time) == (1, True, 3600)
     assert started <= hourly.next_run_time <= started + dt.timedelta(minutes=10, seconds=5)  # soon after a fresh start
-    every = {job_id: jobs[job_id].trigger.interval for job_id in (ALERTS_JOB, TRENDS_JOB, SOURCE_HEALTH_JOB, SYNC_JOB)}
+    fixed = (ALERTS_JOB, TRENDS_JOB, REMINDERS_JOB, SOURCE_HEALTH_JOB, SYNC_JOB)
+    every = {job_id: jobs[job_id].trigger.interval for job_id in fixed}
     assert every == {
         ALERTS_JOB: dt.timedelta(seconds=20),
         TRENDS_JOB: dt.timedelta(hours=1),
+        REMINDERS_JOB: dt.timedelta(days=1),
         SOURCE_HEALTH_JOB: dt.timedelta(hours=1),
         SYNC_JOB: dt.timedelta(minutes=5),
     }
@@ -142,7 +144,7 @@ def test_the_job_store_holds_ids_and_never_the_settings(tmp_path: Path, start_se
     with store.engine.connect() as conn:
         states = [bytes(row[0]) for row in conn.exec_driver_sql("SELECT job_state FROM apscheduler_jobs")]
     store.close()
-    assert len(states) == len(plan_of(service)) == 5
+    assert len(states) == len(plan_of(service)) == 6
     assert not any(secret.encode() in state for state in states)
     service.stop()
     with pytest.raises(RuntimeError, match="no scheduler service runs in this process"):
