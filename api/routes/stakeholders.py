@@ -1,85 +1,56 @@
-"""GET /api/stakeholders and /api/stakeholders/{name}: the bodies and people the tagger knows
-(its gazetteer), and a profile of one: how many items name it, the latest, and the harm areas
-and jurisdictions they are about."""
+"""GET /api/stakeholders and /api/stakeholders/{name}: the stakeholder directory (the tagger's
+gazetteer and the names it found in items beyond it: briefings/stakeholders.py), and a profile of
+one (briefings/stakeholder_profile.py): the items naming it, its own publications, the harm areas
+it is active on, who is named with it, and its items per month."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections import defaultdict
-from collections.abc import Iterable
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.routes.sources import read_registry
 from api.schemas.common import Problem
-from api.schemas.search import search_response
-from api.schemas.stakeholders import Stakeholder, StakeholderList, StakeholderProfile
-from index.records import SearchQuery
-from nlp.resources import ACTOR_KINDS, Entity, load_gazetteer
+from api.schemas.search import MonthCount, search_response
+from api.schemas.stakeholders import NamedWith, OwnSource, Stakeholder, StakeholderList, StakeholderProfile
+from briefings.stakeholder_profile import build_profile
+from briefings.stakeholders import KINDS, DirectoryEntry, StakeholderDirectory, read_named_in_items
+from crawlers.registry import RegistryError, Source
+from nlp.resources import load_gazetteer
 
 router = APIRouter(prefix="/api", tags=["stakeholders"])
-
-
-class StakeholderDirectory:
-    """The gazetteer's stakeholders, one entry per body: lines that repeat a name for the same
-    body (to add aliases) are merged; bodies of different jurisdictions that share a name are
-    not, though items carry only the name."""
-
-    def __init__(self, entities: Iterable[Entity]) -> None:
-        merged: dict[tuple[str, str, str | None, tuple[str, ...]], Entity] = {}
-        for entity in entities:
-            if not entity.is_stakeholder:
-                continue
-            key = (entity.name, entity.kind, entity.jurisdiction, entity.candidates)
-            known = merged.get(key)
-            aliases = (*known.aliases, *entity.aliases) if known else entity.aliases
-            merged[key] = dataclasses.replace(known or entity, aliases=tuple(dict.fromkeys(aliases)))
-        self.entries = sorted(merged.values(), key=lambda entity: (entity.name.casefold(), entity.jurisdiction or ""))
-        self._by_name: dict[str, list[Entity]] = defaultdict(list)
-        self._names_by_alias: dict[str, set[str]] = defaultdict(set)
-        for entity in self.entries:
-            self._by_name[entity.name.casefold()].append(entity)
-            for alias in entity.aliases:
-                self._names_by_alias[alias.casefold()].add(entity.name.casefold())
-
-    def find(self, text: str = "", countries: Iterable[str] = (), kinds: Iterable[str] = ()) -> list[Entity]:
-        """Entries whose name or an alias holds `text` (any case), in any of `countries` (their
-        jurisdiction or a candidate) and of any of `kinds`; an empty filter keeps all."""
-        needle, codes, wanted = text.strip().casefold(), {code.upper() for code in countries}, set(kinds)
-        return [
-            entity
-            for entity in self.entries
-            if (not needle or any(needle in form.casefold() for form in entity.surface_forms))
-            and (not codes or bool(codes & {entity.jurisdiction, *entity.candidates}))
-            and (not wanted or entity.kind in wanted)
-        ]
-
-    def named(self, name: str) -> list[Entity]:
-        """The entries under a canonical name (any case), or under the one name an alias stands
-        for; [] when unknown or when the alias belongs to several names."""
-        key = name.strip().casefold()
-        if key in self._by_name:
-            return self._by_name[key]
-        names = self._names_by_alias.get(key, set())
-        return self._by_name[next(iter(names))] if len(names) == 1 else []
+# The names found in items are read from every stored item: at most once a minute, not per request.
+REFRESH_SECONDS = 60.0
 
 
 def directory(request: Request) -> StakeholderDirectory:
-    """The app's directory, read from the gazetteer on first use and kept for the app's life."""
+    """The app's directory, built on first use and again once it is a minute old (so names the
+    tagger finds in new items show within a minute)."""
     state = request.app.state
-    if getattr(state, "stakeholders", None) is None:
-        state.stakeholders = StakeholderDirectory(load_gazetteer())
+    if getattr(state, "stakeholders", None) is None or time.monotonic() - state.stakeholders_at > REFRESH_SECONDS:
+        named = read_named_in_items(state.store().engine)
+        state.stakeholders, state.stakeholders_at = StakeholderDirectory(load_gazetteer(), named), time.monotonic()
     return state.stakeholders
 
 
-def _wire(entity: Entity) -> Stakeholder:
+def _wire(entry: DirectoryEntry) -> Stakeholder:
     return Stakeholder(
-        name=entity.name,
-        kind=entity.kind,
-        jurisdiction=entity.jurisdiction,
-        candidates=list(entity.candidates),
-        aliases=list(entity.aliases),
+        name=entry.name,
+        kind=entry.kind,
+        jurisdiction=entry.jurisdiction,
+        candidates=list(entry.candidates),
+        aliases=list(entry.aliases),
     )
+
+
+def _registry(request: Request) -> list[Source]:
+    """The registry, or none when it cannot be read (the profile then has no own sources;
+    /api/sources says what is wrong with the file)."""
+    try:
+        return read_registry(request.app.state.settings)
+    except (FileNotFoundError, RegistryError):
+        return []
 
 
 @router.get("/stakeholders", response_model=StakeholderList, responses={400: {"model": Problem}})
@@ -87,15 +58,16 @@ def stakeholders(
     request: Request,
     q: Annotated[str, Query(description="Part of a name or alias, any case.")] = "",
     country: Annotated[list[str], Query(description="Jurisdiction code; repeatable.")] = [],  # noqa: B006
-    kind: Annotated[list[str], Query(description="Kind of body (regulator, court...); repeatable.")] = [],  # noqa: B006
+    kind: Annotated[list[str], Query(description="Kind of body (regulator, court..., unknown); repeatable.")] = [],  # noqa: B006
 ) -> dict[str, Any]:
-    """The stakeholders the tagger recognises under canonical names, by name."""
-    unknown = sorted(set(kind) - ACTOR_KINDS)
+    """The stakeholders under canonical names, by name: the tagger's gazetteer, and the names it
+    found in items that the gazetteer does not hold (kind "unknown")."""
+    unknown = sorted(set(kind) - KINDS)
     if unknown:
-        known = ", ".join(sorted(ACTOR_KINDS))
+        known = ", ".join(sorted(KINDS))
         raise HTTPException(400, f"kind {', '.join(unknown)} is not a stakeholder kind; use one of {known}.")
     found = directory(request).find(q, country, kind)
-    return StakeholderList(count=len(found), stakeholders=[_wire(entity) for entity in found]).model_dump()
+    return StakeholderList(count=len(found), stakeholders=[_wire(entry) for entry in found]).model_dump()
 
 
 @router.get(
@@ -106,20 +78,32 @@ def stakeholders(
 def stakeholder(
     request: Request,
     name: str,
-    limit: Annotated[int, Query(ge=1, le=100, description="How many recent items.")] = 10,
+    limit: Annotated[int, Query(ge=1, le=100, description="How many recent items of each kind.")] = 10,
 ) -> dict[str, Any]:
     """A stakeholder by canonical name or alias (names may hold a /): the items naming it, the
-    latest first, and counts of the harm areas and jurisdictions they are about."""
+    latest first, and counts of the harm areas and jurisdictions they are about; its own sources
+    and publications; the harm areas it is active on, who is named with it, its items per month."""
     entries = directory(request).named(name)
     if not entries:
         raise HTTPException(404, f"No stakeholder named {name!r}: /api/stakeholders?q=... finds names and aliases.")
-    first, *namesakes = entries
-    result = request.app.state.engine().search(SearchQuery(stakeholders=(first.name,), sort="newest", limit=limit))
+    state = request.app.state
+    profile = build_profile(entries, state.engine(), state.store().engine, _registry(request), recent=limit)
+    mentions = profile.mentions
     return StakeholderProfile(
-        **_wire(first).model_dump(),
-        namesakes=[_wire(entity) for entity in namesakes],
-        total=result.total,
-        recent=search_response(result)["items"],
-        harm_areas=result.facets.get("harm_areas", {}),
-        jurisdictions=result.facets.get("jurisdictions", {}),
+        **_wire(profile.entry).model_dump(),
+        namesakes=[_wire(entry) for entry in profile.namesakes],
+        total=mentions.total,
+        recent=search_response(mentions)["items"],
+        harm_areas=mentions.facets.get("harm_areas", {}),
+        jurisdictions=mentions.facets.get("jurisdictions", {}),
+        own_sources=[
+            OwnSource(id=source.id, name=source.name, jurisdiction=source.jurisdiction, kind=source.kind)
+            for source in profile.own_sources
+        ],
+        own_total=profile.own.total if profile.own else 0,
+        own_recent=search_response(profile.own)["items"] if profile.own else [],
+        active_on=profile.active_on,
+        named_with=[NamedWith(name=other, items=count) for other, count in profile.named_with],
+        timeline=[MonthCount(month=month, count=count) for month, count in profile.timeline],
+        capped=profile.capped,
     ).model_dump()

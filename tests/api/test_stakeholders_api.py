@@ -1,16 +1,20 @@
-"""GET /api/stakeholders and /api/stakeholders/{name}: the gazetteer's bodies and people, and a
-profile of one from the items that name it."""
+"""GET /api/stakeholders and /api/stakeholders/{name}: the gazetteer's bodies and people and the
+names found in items beyond it, and a profile of one: the items that name it, its own
+publications, the harm areas it is active on, who is named with it, its items per month."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from radar.engines import open_search_engine
+from api.routes.stakeholders import REFRESH_SECONDS
+from radar.engines import open_search_engine, open_store
 from radar.settings import Settings
+from tests.briefings.figures_data import at, build_data_dir, item, stakeholder_items
 from tests.index.search_fixtures import CORPUS, day, make_item
 
 ESAFETY = "eSafety Commissioner"
@@ -126,3 +130,73 @@ def test_the_gazetteer_is_read_on_first_use_once_per_app(settings: Settings) -> 
         loaded = app.state.stakeholders
         client.get(f"/api/stakeholders/{ESAFETY}")
         assert app.state.stakeholders is loaded
+
+
+# The richer profile and the names found in items, over a real store and index (the fixtures above
+# hold an index only).
+
+
+@pytest.fixture(scope="module")
+def profile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = build_data_dir(tmp_path_factory.mktemp("profiles") / "data", stakeholder_items())
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_a_profile_has_own_publications_who_is_named_with_it_and_a_timeline(profile_client: TestClient) -> None:
+    profile = profile_client.get(f"/api/stakeholders/{ESAFETY}", params={"limit": 1}).json()
+    assert profile["total"] == 3 and len(profile["recent"]) == 1
+    assert profile["harm_areas"] == {"child_safety": 2, "scams_fraud": 1}  # of the items naming it, as before
+    assert profile["own_sources"] == [
+        {
+            "id": "au-esafety",
+            "name": "eSafety Commissioner (Australia) – media releases",
+            "jurisdiction": "AU",
+            "kind": "regulator",
+        }
+    ]
+    assert profile["own_total"] == 1 and [item["id"] for item in profile["own_recent"]] == ["esafety-release"]
+    assert profile["active_on"] == {"child_safety": 2, "harassment_bullying": 1, "scams_fraud": 1}
+    assert profile["named_with"] == [
+        {"name": "Parliament of Australia", "items": 2},
+        {"name": "Minister for Communications", "items": 1},
+    ]
+    assert profile["timeline"] == [
+        {"month": "2025-04", "count": 1},
+        {"month": "2025-05", "count": 1},
+        {"month": "2025-06", "count": 2},
+    ]
+    assert profile["capped"] is False
+
+
+def test_names_found_in_items_are_listed_and_profiled_as_unknown(profile_client: TestClient) -> None:
+    unknown = profile_client.get("/api/stakeholders", params={"kind": "unknown"}).json()
+    assert names(unknown) == ["Digital Harms Forum", "Minister for Communications", "Ministry of Silly Walks"]
+    forum = unknown["stakeholders"][0]
+    assert (forum["kind"], forum["jurisdiction"], forum["candidates"]) == ("unknown", None, ["NZ", "AU"])
+    assert names(profile_client.get("/api/stakeholders", params={"kind": "unknown", "country": "NZ"}).json()) == [
+        "Digital Harms Forum"
+    ]
+    walks = profile_client.get("/api/stakeholders/ministry of silly walks").json()
+    assert (walks["name"], walks["kind"], walks["total"]) == ("Ministry of Silly Walks", "unknown", 1)
+    assert (
+        walks["own_sources"] == []
+        and walks["own_recent"] == []
+        and walks["timeline"] == [{"month": "2025-06", "count": 1}]
+    )
+
+
+def test_a_name_found_in_new_items_is_listed_once_the_directory_is_a_minute_old(tmp_path: Path) -> None:
+    settings = build_data_dir(tmp_path / "data", stakeholder_items())
+    app = create_app(settings)
+    with TestClient(app) as client:
+        assert client.get("/api/stakeholders", params={"q": "Online Harms Tribunal"}).json()["count"] == 0
+        store = open_store(settings)
+        try:
+            store.upsert([item("tribunal", at(1), stakeholders=("Online Harms Tribunal",))])
+        finally:
+            store.close()
+        assert client.get("/api/stakeholders", params={"q": "Online Harms Tribunal"}).json()["count"] == 0  # kept
+        app.state.stakeholders_at -= REFRESH_SECONDS + 1  # as if a minute had passed
+        (found,) = client.get("/api/stakeholders", params={"q": "Online Harms Tribunal"}).json()["stakeholders"]
+        assert (found["kind"], found["jurisdiction"]) == ("unknown", "AU")
