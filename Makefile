@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python -m bench.index_speed
 	$(BIN)/python -m bench.crawl_speed
 	$(BIN)/python -m bench.api_speed
+	$(BIN)/python -m bench.briefing_speed
 	$(BIN)/python -m bench.alert_speed
 	$(BIN)/python -m bench.alert_latency
 

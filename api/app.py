@@ -18,14 +18,17 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.access import require
 from api.pages import briefings, login
+from api.pages import comparison as comparison_page
 from api.pages import items as item_page
 from api.pages import search as search_page
 from api.pages import sources as source_page
 from api.pages import subscriptions as subscription_page
+from api.pages import trends as trends_page
 from api.pages import unsubscribe as unsubscribe_page
 from api.pages.rendering import STATIC_DIR, templates
 from api.protection import RATE_LIMITED_PATHS, HideUrlSecrets, RateLimits, add_security_headers
-from api.routes import exports, feeds, items, search, sources, stakeholders, subscriptions, users
+from api.routes import briefings as briefing_routes
+from api.routes import calendar, exports, feeds, figures, items, search, sources, stakeholders, subscriptions, users
 from api.routes import settings as settings_route
 from api.schemas.common import Health
 from radar.settings import Settings
@@ -111,11 +114,16 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     readers = [Depends(require("viewer"))]
     for router in (search.router, items.router, sources.router, stakeholders.router, exports.router, feeds.router):
         app.include_router(router, dependencies=readers)
+    app.include_router(calendar.router, dependencies=readers)  # /calendar.ics, ?token= as the feeds take it
+    app.include_router(figures.router, dependencies=readers)  # /api/figures: the trends page's figures
+    app.include_router(briefing_routes.router, dependencies=readers)  # /api/briefing: the briefing pack
     app.include_router(subscriptions.router)  # editors: the routes say so
     app.include_router(users.router)  # /api/me for anyone; admins for the rest
     app.include_router(settings_route.router)  # admins
     for page in (search_page, item_page, source_page, subscription_page, briefings, login):
         app.include_router(page.router)
+    app.include_router(trends_page.router)  # viewers: the page asks for them
+    app.include_router(comparison_page.router)  # /compare: viewers, as the page asks
     app.include_router(unsubscribe_page.router)  # no login: the key in the link is the credential
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

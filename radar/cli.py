@@ -10,10 +10,13 @@ import typer
 
 from radar import (
     alert_commands,
+    brief_command,
+    calendar_command,
     index_commands,
     scheduler_commands,
     serve_command,
     source_commands,
+    stakeholder_commands,
     subscription_commands,
     user_commands,
 )
@@ -138,6 +141,9 @@ scheduler_commands.register(app)
 user_commands.register(app)
 subscription_commands.register(app)
 alert_commands.register(app)
+brief_command.register(app)
+calendar_command.register(app)
+stakeholder_commands.register(app)
 
 if __name__ == "__main__":
     app()

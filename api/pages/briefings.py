@@ -1,23 +1,25 @@
-"""The briefing form (GET /briefings): for countries, harm areas and a window of days, the
-stories of that window by harm area, newest first, each once with its source and link. The full
-briefing pack (consultations, deadlines, stakeholders, neighbours, DOCX and PDF) builds on this."""
+"""The briefing page (GET /briefings): a form (countries, harm areas, a stakeholder, a window of
+days) and, once prepared, the whole briefing pack (briefings/pack.py) in the page, with links to
+download it as Markdown, HTML, Word or PDF from /api/briefing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from api.access import Viewer
 from api.pages.rendering import render
-from api.schemas.search import search_response
-from index.records import MAX_LIMIT, SearchQuery
+from api.routes.briefings import briefing_for
+from briefings.formats import FORMATS, filename
+from briefings.html import render_sections
+from briefings.request import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, BriefingRequest, split_values
 
 router = APIRouter(include_in_schema=False)
-WINDOWS = (7, 14, 30, 90)
+WINDOWS = (7, 14, 30, 90, 180, 365)
 
 
 @router.get("/briefings", response_class=HTMLResponse)
@@ -26,30 +28,32 @@ def briefing_page(
     _user: Viewer,
     country: Annotated[list[str], Query()] = [],  # noqa: B006
     harm: Annotated[list[str], Query()] = [],  # noqa: B006
-    days: Annotated[int, Query(ge=1, le=366)] = 30,
+    stakeholder: Annotated[str, Query()] = "",
+    days: Annotated[int, Query(ge=MIN_DAYS, le=MAX_DAYS)] = DEFAULT_DAYS,
+    prepare: Annotated[str, Query()] = "",
 ) -> Response:
-    context: dict[str, Any] = {"page": "briefings", "windows": WINDOWS, "days": days, "country": ", ".join(country)}
-    context["chosen_harms"] = set(harm)
-    countries = tuple(code.strip().upper() for each in country for code in each.split(",") if code.strip())
-    if countries or harm:
-        since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)
-        query = SearchQuery(
-            jurisdictions=countries, harm_areas=tuple(harm), since=since, sort="newest", limit=MAX_LIMIT
-        )
-        result = search_response(request.app.state.engine().search(query))
-        context.update(since=since, total=result["total"], by_harm=_by_harm(result["items"], harm))
+    countries, harms = split_values(country), split_values(harm)
+    context: dict[str, Any] = {
+        "page": "briefings",
+        "windows": sorted({*WINDOWS, days}),
+        "days": days,
+        "country": ", ".join(countries),
+        "stakeholder": stakeholder,
+        "chosen_harms": set(harms),
+    }
+    if not (prepare or countries or harms or stakeholder.strip()):
+        return render(request, "briefings.html", context)
+    wanted = BriefingRequest(countries, harms, stakeholder.strip() or None, days)
+    try:
+        pack = briefing_for(request, wanted, public_url="")
+    except HTTPException as error:
+        return render(request, "briefings.html", {**context, "problem": error.detail}, status_code=error.status_code)
+    query = [("country", code) for code in pack.countries] + [("harm", harm) for harm in pack.harm_areas]
+    query += [("stakeholder", pack.stakeholder)] if pack.stakeholder else []
+    query.append(("days", str(days)))
+    context["downloads"] = [
+        (chosen.description, f"/api/briefing?{urlencode([*query, ('format', name)])}", filename(pack, name))
+        for name, chosen in FORMATS.items()
+    ]
+    context.update(briefing=pack, sections=render_sections(pack, compare_path="/compare"))
     return render(request, "briefings.html", context)
-
-
-def _by_harm(items: list[dict[str, Any]], chosen: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each story once, under each harm area it carries (only the chosen ones, when chosen)."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    seen: set[str] = set()
-    for item in items:
-        if item["story_id"] in seen:
-            continue
-        seen.add(item["story_id"])
-        for harm in item["harm_areas"] or ["(no harm area)"]:
-            if not chosen or harm in chosen:
-                grouped.setdefault(harm, []).append(item)
-    return dict(sorted(grouped.items(), key=lambda pair: -len(pair[1])))
