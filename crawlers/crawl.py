@@ -1,11 +1,17 @@
 """A crawl pass: fetch the sources in a child process (crawlers/process.py), then ingest what
-it found (tag, store, index), keep each URL's validators and record each source's health."""
+it found (tag, store, index), keep each URL's validators and record each source's health.
+
+Validators are kept only after the items are stored, and only from a pass that ran to its end:
+a source page's validators come before the articles it links to are fetched, so keeping them
+from a pass killed half-way (or a parent killed while ingesting) would make the next pass
+find the page unchanged and never fetch the articles it missed."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
+import logging
 import subprocess
 import sys
 import tempfile
@@ -17,8 +23,11 @@ from typing import Any
 from crawlers.registry import Source
 from crawlers.state import CrawlState, Validators
 from index.ingest import Ingester, IngestReport, read_ingest_lines
+from index.metrics import count_crawl_error
 
 PASS_TIMEOUT_S = 1800
+
+log = logging.getLogger("radar.crawl")
 
 
 @dataclass
@@ -57,16 +66,25 @@ def crawl_pass(
         job_file, results_file = Path(work) / "job.json", Path(work) / "results.jsonl"
         job_file.write_text(json.dumps(job), encoding="utf-8")
         results_file.touch()
-        problem = _run_child(job_file, results_file, timeout_s)
+        try:
+            problem = _run_child(job_file, results_file, timeout_s)
+        except PassError:
+            count_crawl_error("crashed", "pass")
+            raise
         records = _records(results_file)
     now = clock()
-    outcomes, items = _sort_records(records, reports, state, now)
+    outcomes, items, found_validators = _sort_records(records, reports)
     for source_id, lines in items.items():
         ingested = IngestReport()
         ingester.ingest(read_ingest_lines(lines, ingested), ingested)
         report = reports[source_id]
         report.new, report.updated, report.unchanged = ingested.new, ingested.updated, ingested.unchanged
         report.errors += [f"rejected: {reason}" for _line, reason in ingested.rejected]
+    if problem is None:
+        for source_id, url, found in found_validators:
+            state.save_validators(source_id, url, found, now)
+    else:
+        log.warning("%s; what it found is stored, and the next pass fetches every source in full", problem)
     for source in sources:
         report, outcome = reports[source.id], outcomes.get(source.id)
         if outcome is None:
@@ -77,17 +95,19 @@ def crawl_pass(
             error_class, message = None, None
         if error_class:
             report.errors.insert(0, f"{error_class}: {message}")
+            count_crawl_error(error_class, "source")
         state.record(source.id, now, error_class, message, new_items=report.new)
     return [reports[source.id] for source in sources]
 
 
 def _sort_records(
-    records: list[dict[str, Any]], reports: dict[str, SourceReport], state: CrawlState, now: dt.datetime
-) -> tuple[dict[str, dict[str, Any]], dict[str, list[bytes]]]:
-    """Each source's outcome, and its items as ingest lines; validators are saved on the way and
-    problems with single pages added to the reports."""
+    records: list[dict[str, Any]], reports: dict[str, SourceReport]
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[bytes]], list[tuple[str, str, Validators]]]:
+    """Each source's outcome, its items as ingest lines, and the validators found (source, URL,
+    validators); problems with single pages are added to the reports."""
     outcomes: dict[str, dict[str, Any]] = {}
     items: dict[str, list[bytes]] = {}
+    validators: list[tuple[str, str, Validators]] = []
     for record in records:
         report = reports.get(record.get("source", ""))
         if report is None:
@@ -99,13 +119,14 @@ def _sort_records(
             items.setdefault(report.source, []).append(json.dumps({**line, "source": report.source}).encode())
         elif kind == "validators":
             found = Validators(record["etag"], record["last_modified"], record["content_hash"])
-            state.save_validators(report.source, record["url"], found, now)
+            validators.append((report.source, record["url"], found))
         elif kind == "source":
             report.fetched += record.get("fetched", 0)
             outcomes[report.source] = record
         elif kind == "problem":
             report.errors.append(f"{record['class']}: {record['url']}")
-    return outcomes, items
+            count_crawl_error(record["class"], "page")
+    return outcomes, items, validators
 
 
 def _run_child(job_file: Path, results_file: Path, timeout_s: float) -> str | None:

@@ -3,24 +3,30 @@
 The store is the record. Each batch is stored in one transaction that also marks its new and
 changed items as waiting for the index (the outbox); the index is committed afterwards and the
 marks cleared. A run killed between the two leaves marked items, which the next run indexes
-first, so store and index always end up agreeing and an item is stored once.
+first, so store and index always end up agreeing and an item is stored once. An index that
+cannot be written (Elasticsearch unreachable, tantivy's writer held by another process) stops
+nothing but the indexing: every batch is still stored and marked, and the next run indexes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from index.metrics import count_ingested
 from index.protocols import SearchEngine, Store
-from index.records import InvalidItemError, StoredItem, UpsertOutcome
+from index.records import IndexUnavailableError, InvalidItemError, StoredItem, UpsertOutcome
 from index.store.content import content_hash
 from index.store.urls import canonical_url, item_id
 from nlp.background import ItemTagger
 from nlp.items import ItemError, ItemIn, TaggedItem
 from nlp.jsonl_input import read_json_lines
+
+log = logging.getLogger("radar.ingest")
 
 
 @dataclass
@@ -31,13 +37,29 @@ class IngestReport:
     joined_story: int = 0
     repaired: int = 0  # items a previous run stored but did not index
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    index_unavailable: str | None = None  # why the index could not be written in this run
+    waiting_for_index: int = 0  # items stored but not indexed at the end of the run
 
     def summary(self) -> str:
         return (
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.joined_story} grouped into existing stories, {len(self.rejected)} rejected"
-            + (f", {self.repaired} indexed after an interrupted run" if self.repaired else "")
+            + (f", {self.repaired} indexed that an earlier run stored but did not index" if self.repaired else "")
         )
+
+    def index_warning(self) -> str | None:
+        """What to tell the user when the run could not write the index (None when it could)."""
+        if self.index_unavailable is None:
+            return None
+        return waiting_message(self.waiting_for_index, self.index_unavailable)
+
+
+def waiting_message(waiting: int, reason: str) -> str:
+    """The warning for items stored but not indexed: how many, why, and what will index them."""
+    return (
+        f"warning: {waiting} item{'' if waiting == 1 else 's'} stored but waiting for the index ({reason}); "
+        "they will be indexed by the next ingest or `radar reindex`"
+    )
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,7 @@ def read_ingest_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[
 
     def reject(number: int, reason: str) -> None:
         report.rejected.append((number, reason))
+        count_ingested("rejected")
 
     for number, obj in read_json_lines(lines, reject):
         try:
@@ -108,7 +131,9 @@ def stored_item(incoming: IngestItem, tags: TaggedItem, fetched_at: dt.datetime)
 class Ingester:
     """Tags, stores and indexes items. The index is committed every `commit_every` items (a
     commit costs a fraction of a second whatever its size) and at the end; items are taken out
-    of the outbox only once a commit holds them."""
+    of the outbox only once a commit holds them. Once the engine raises IndexUnavailableError,
+    the Ingester leaves the index alone for the rest of its life (one attempt per run, not one
+    per batch, against an engine that is down) and only stores; `index_unavailable` says why."""
 
     def __init__(
         self,
@@ -125,11 +150,34 @@ class Ingester:
         self.batch_size = batch_size
         self.commit_every = commit_every
         self.clock = clock
+        self.index_unavailable: str | None = None
         self._uncommitted: set[str] = set()  # in the index writer, not yet committed
 
     def drain_outbox(self) -> int:
         """Index every stored item waiting for the index (story ids and versions as the store
-        now has them), commit, and clear their marks; returns how many."""
+        now has them), commit, and clear their marks; returns how many. When the index cannot be
+        written, the items stay marked and this returns 0 (see `index_unavailable`)."""
+        return self._indexing(self._drain)
+
+    def index_down(self, reason: str) -> None:
+        """Leave the index alone from now on: it cannot be written (`reason` says why)."""
+        if self.index_unavailable is None:
+            log.warning("the search index cannot be written (%s): items are stored and wait for it", reason)
+        self.index_unavailable = reason
+        # Not committed, so still marked in the store: the next run indexes them.
+        self._uncommitted.clear()
+
+    def _indexing(self, work: Callable[[], int]) -> int:
+        """`work`, unless the index is known to be down; a failure to write it marks it down."""
+        if self.index_unavailable is not None:
+            return 0
+        try:
+            return work()
+        except IndexUnavailableError as exc:
+            self.index_down(str(exc))
+            return 0
+
+    def _drain(self) -> int:
         indexed = self._index_pending()
         self._commit()
         return indexed
@@ -168,13 +216,19 @@ class Ingester:
             fetched_at = self.clock()
             batch = [incoming for incoming, _tags in pairs]
             records = [stored_item(incoming, tags, fetched_at) for incoming, tags in pairs]
-            for outcome in self._store(batch, records, report):
+            outcomes = self._store(batch, records, report)
+            for outcome in outcomes:
                 setattr(report, outcome.status, getattr(report, outcome.status) + 1)
                 report.joined_story += int(outcome.joined_story and outcome.status == "new")
+            for status in ("new", "updated", "unchanged"):
+                count_ingested(status, sum(outcome.status == status for outcome in outcomes))
             # An item stored again since the writer took it (a later line, same page) goes again.
             self._uncommitted.difference_update(record.id for record in records)
-            self._index_pending()
+            self._indexing(self._index_pending)
         self.drain_outbox()
+        if self.index_unavailable is not None:
+            report.index_unavailable = self.index_unavailable
+            report.waiting_for_index = self.store.pending_index_count()
         return report
 
     def _store(self, batch: list[IngestItem], records: list[StoredItem], report: IngestReport) -> list[UpsertOutcome]:
@@ -187,6 +241,7 @@ class Ingester:
                 if position is None:
                     raise
                 report.rejected.append((batch[position].line, str(exc)))
+                count_ingested("rejected")
                 del batch[position], records[position]
         return []
 

@@ -56,6 +56,10 @@ class Store(Protocol):
     def pending_index(self, limit: int = 1000, skip: Collection[str] = ()) -> list[StoredItem]:
         """Items stored but not yet confirmed in the index (the outbox), but for those in `skip`."""
 
+    def pending_index_count(self) -> int:
+        """How many items wait for the index."""
+        ...
+
     def mark_indexed(self, ids: Iterable[str]) -> None: ...
 
     def fingerprints(self) -> Iterator[tuple[str, str]]:

@@ -106,6 +106,12 @@ class IndexOutdatedError(RuntimeError):
     """The search index was built for another schema; it is rebuilt from the store."""
 
 
+class IndexUnavailableError(RuntimeError):
+    """The search index cannot be written now: its cluster is unreachable, another process holds
+    its writer, or its directory cannot be written. The store is unaffected: what it holds and has
+    not indexed stays marked for the index, which takes it when it can be written again."""
+
+
 class QueryError(ValueError):
     """A query that cannot be run, with a message a person can act on (never a stack trace)."""
 

@@ -12,7 +12,7 @@ from typing import Annotated, BinaryIO
 import typer
 
 from index.protocols import SearchEngine, Store
-from index.records import MAX_LIMIT, IndexOutdatedError, QueryError, SearchQuery, SearchResult
+from index.records import MAX_LIMIT, IndexOutdatedError, IndexUnavailableError, QueryError, SearchQuery, SearchResult
 from radar.settings import Settings
 
 
@@ -26,26 +26,43 @@ def ingest(
 
     Each line is {"url", "title", "text", "published"} with optional "source",
     "source_kind", "lang" and "id". Ingesting the same items again changes nothing; a run
-    that was interrupted is completed by the next one.
+    that was interrupted is completed by the next one. When the search index cannot be
+    written (Elasticsearch down, another process writing the tantivy index), every item is
+    still stored and waits for the index: a warning says how many, and the exit status is 0.
     """
+    from sqlalchemy.exc import OperationalError
+
     from index.ingest import Ingester, IngestReport, read_ingest_lines
+    from index.store.engine import StoreLockedError
     from nlp.background import TaggingError, tagger_for_ingest
     from radar.engines import open_search_engine, open_store
+    from radar.logging_setup import setup_logging
 
     settings = Settings.from_env()
-    store, engine = open_store(settings), open_search_engine(settings)
+    setup_logging(settings)
+    try:
+        store = open_store(settings)
+    except (StoreLockedError, OperationalError) as exc:
+        typer.echo(f"Error: {store_problem(exc)}", err=True)
+        raise typer.Exit(1) from exc
+    engine = open_search_engine(settings)
     report = IngestReport()
     try:
+        ingester = Ingester(tagger_for_ingest(), store, engine)
         try:
             engine.commit()  # opens the index; nothing to commit yet
         except IndexOutdatedError as exc:
             typer.echo(f"{exc}\nRebuilding it first.", err=True)
             typer.echo(_rebuild(store, engine), err=True)
+        except IndexUnavailableError as exc:
+            ingester.index_down(str(exc))  # known already: store only, without trying it again
         with open_input(file) as handle:
-            Ingester(tagger_for_ingest(), store, engine).ingest(read_ingest_lines(handle, report), report)
-    except TaggingError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        typer.echo(f"So far: {report.summary()}", err=True)
+            ingester.ingest(read_ingest_lines(handle, report), report)
+    except (TaggingError, StoreLockedError, OperationalError) as exc:
+        typer.echo(f"Error: {store_problem(exc)}", err=True)
+        typer.echo(
+            f"So far: {report.summary()}; what was stored stays, and the same ingest run again completes it", err=True
+        )
         raise typer.Exit(1) from exc
     finally:
         engine.close()
@@ -53,6 +70,8 @@ def ingest(
     for number, reason in report.rejected:
         typer.echo(f"line {number}: rejected: {reason}", err=True)
     typer.echo(report.summary())
+    if warning := report.index_warning():
+        typer.echo(warning, err=True)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -138,7 +157,8 @@ def _rebuild(store: Store, engine: SearchEngine) -> str:
 
 def check() -> None:
     """Compare the store and the index; report items missing from the index, stale in it, or
-    in it but not in the store. Exit status 1 when they differ."""
+    in it but not in the store, and how many of them wait for the index (stored while it could
+    not be written). Exit status 1 when they differ."""
     from radar.engines import open_search_engine, open_store
 
     settings = Settings.from_env()
@@ -158,6 +178,7 @@ def check() -> None:
             elif found != digest:
                 stale.append(item_id)
         extra = sorted(indexed)
+        waiting = store.pending_index_count()
     finally:
         engine.close()
         store.close()
@@ -165,10 +186,25 @@ def check() -> None:
     for label, ids in (("missing from the index", missing), ("stale in the index", stale), ("not in the store", extra)):
         if ids:
             typer.echo(f"{len(ids)} {label}: {', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}")
+    if waiting and (missing or stale):
+        typer.echo(
+            f"{waiting} items wait for the index (stored while it could not be written); the next ingest indexes them"
+        )
     if missing or stale or extra:
         typer.echo("run `radar reindex` to rebuild the index from the store", err=True)
         raise typer.Exit(1)
     typer.echo("store and index agree")
+
+
+def store_problem(error: Exception) -> str:
+    """A store's failure in a line a person can act on (a locked store's error says it already)."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return str(error)
+    reason = str(error.orig).strip()
+    full = any(sign in reason for sign in ("disk is full", "disk I/O error", "No space left", "File too large"))
+    return f"the store could not be written: {reason}" + (" (is the disk full?)" if full else "")
 
 
 def _table(result: SearchResult) -> str:

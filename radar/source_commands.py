@@ -110,9 +110,10 @@ def crawl(
     sources failed (their errors are recorded in their health); 1 when it could not run."""
     from crawlers.crawl import PassError, crawl_pass
     from crawlers.state import CrawlState
-    from index.ingest import Ingester
+    from index.ingest import Ingester, waiting_message
     from nlp.background import tagger_for_ingest
     from radar.engines import open_search_engine, open_store
+    from radar.logging_setup import setup_logging
     from radar.settings import Settings
 
     registry = _load(sources_file)
@@ -125,11 +126,14 @@ def crawl(
             raise typer.Exit(1)
         chosen = [entry for entry in registry if entry.id in source]
     settings = Settings.from_env()
+    setup_logging(settings)
     store, engine = open_store(settings), open_search_engine(settings)
     try:
         if not source:  # the enabled sources, as editors switched them
             chosen = [entry for entry in CrawlState(store.engine).with_switches(registry) if entry.enabled]  # type: ignore[attr-defined]
-        reports = crawl_pass(chosen, CrawlState(store.engine), Ingester(tagger_for_ingest(), store, engine))  # type: ignore[attr-defined]
+        ingester = Ingester(tagger_for_ingest(), store, engine)
+        reports = crawl_pass(chosen, CrawlState(store.engine), ingester)  # type: ignore[attr-defined]
+        waiting = store.pending_index_count() if ingester.index_unavailable else 0
     except PassError as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
@@ -142,6 +146,8 @@ def crawl(
         for r in reports
     ]
     _print_table(rows)
+    if ingester.index_unavailable:  # stored all the same: nothing is lost, so the pass still succeeded
+        typer.echo(waiting_message(waiting, ingester.index_unavailable), err=True)
 
 
 def _switch(source_id: str, enabled: bool, sources_file: Path | None) -> None:

@@ -16,20 +16,22 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from index.records import (
     FACET_FIELDS,
+    IndexUnavailableError,
     QueryError,
     SearchHit,
     SearchQuery,
     SearchResult,
     StoredItem,
 )
-from index.search.cursor import decode_cursor, encode_cursor
+from index.search.cursor import decode_cursor, encode_cursor, relevance_offset
 from index.search.elastic_query import compile_node, filter_clauses
 from index.search.expansion import Equivalents, search_tree
 from index.search.query import normalize_keyword
@@ -37,7 +39,6 @@ from index.search.snippets import SNIPPET_CHARS
 
 TEMPLATE_FILE = Path(__file__).with_name("elastic_template.json")
 _FACET_SIZES = {"jurisdictions": 300, "harm_areas": 100, "doc_type": 50, "source_kind": 50, "language": 50}
-_MAX_WINDOW = 10_000
 _HIT_FIELDS = [
     "id",
     "title",
@@ -117,20 +118,26 @@ class ElasticEngine:
     # --- changes ----------------------------------------------------------------------
 
     def add(self, items: Iterable[StoredItem]) -> None:
-        self._ensure()
-        actions = (
-            {"_op_type": "index", "_index": self.alias, "_id": item.id, "_source": item_source(item)} for item in items
-        )
-        helpers.bulk(self.client, actions, chunk_size=500)
+        """See `SearchEngine.add`; raises IndexUnavailableError when the cluster cannot take writes."""
+        with _writing():
+            self._ensure()
+            actions = (
+                {"_op_type": "index", "_index": self.alias, "_id": item.id, "_source": item_source(item)}
+                for item in items
+            )
+            helpers.bulk(self.client, actions, chunk_size=500)
 
     def delete(self, ids: Iterable[str]) -> None:
-        self._ensure()
-        actions = ({"_op_type": "delete", "_index": self.alias, "_id": item_id} for item_id in ids)
-        helpers.bulk(self.client, actions, chunk_size=500, ignore_status=(404,))
+        with _writing():
+            self._ensure()
+            actions = ({"_op_type": "delete", "_index": self.alias, "_id": item_id} for item_id in ids)
+            helpers.bulk(self.client, actions, chunk_size=500, ignore_status=(404,))
 
     def commit(self) -> None:
-        self._ensure()
-        self.client.indices.refresh(index=self.alias)
+        """Make what was added searchable; raises IndexUnavailableError when the cluster cannot be reached."""
+        with _writing():
+            self._ensure()
+            self.client.indices.refresh(index=self.alias)
 
     def rebuild(self, items: Iterable[StoredItem]) -> int:
         """Fill a new index, move the alias to it atomically, delete the old index."""
@@ -207,13 +214,7 @@ class ElasticEngine:
                 request["search_after"] = _search_after(position)
         else:
             request["sort"] = ["_score", {"id": "asc"}]
-            if position is not None and not isinstance(position, int):
-                raise QueryError(_INVALID_CURSOR)
-            offset = request["from_"] = position or 0
-            if offset + query.limit > _MAX_WINDOW:
-                raise QueryError(
-                    f"Pages by relevance stop at result {_MAX_WINDOW:,}: narrow the search or sort by newest."
-                )
+            offset = request["from_"] = relevance_offset(query, position)
         self._ensure()
         response = self.client.search(index=self.alias, **request)
         found = response["hits"]["hits"]
@@ -235,6 +236,35 @@ class ElasticEngine:
             next_cursor=encode_cursor(query, next_position) if next_position is not None else None,
             expanded_terms=expanded,
         )
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Turn the failures that mean the cluster cannot take writes now (unreachable, timing out,
+    overloaded or not ready) into IndexUnavailableError; a request it refuses stays an error."""
+    try:
+        yield
+    except TransportError as error:  # connection refused, timeouts, TLS: the client's own failures
+        raise IndexUnavailableError(f"Elasticsearch cannot be reached: {error}") from error
+    except ApiError as error:
+        if error.status_code == 429 or error.status_code >= 500:
+            raise IndexUnavailableError(f"Elasticsearch cannot take writes now: {error}") from error
+        raise
+    except helpers.BulkIndexError as error:
+        statuses = {status for failed in error.errors for status in _statuses(failed)}
+        if statuses and all(status == 429 or status >= 500 for status in statuses):
+            raise IndexUnavailableError(
+                f"Elasticsearch rejected {len(error.errors)} documents (HTTP {', '.join(map(str, sorted(statuses)))})"
+            ) from error
+        raise
+
+
+def _statuses(failed: Any) -> Iterator[int]:
+    """The HTTP statuses of one failed bulk action ({"index": {"status": 429, ...}})."""
+    if isinstance(failed, dict):
+        for result in failed.values():
+            if isinstance(result, dict) and isinstance(result.get("status"), int):
+                yield result["status"]
 
 
 def _aggregations() -> dict[str, Any]:

@@ -18,12 +18,22 @@ import secrets
 import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
 
-from index.records import FACET_FIELDS, IndexOutdatedError, QueryError, SearchHit, SearchQuery, SearchResult, StoredItem
-from index.search.cursor import decode_cursor, encode_cursor
+from index.records import (
+    FACET_FIELDS,
+    IndexOutdatedError,
+    IndexUnavailableError,
+    QueryError,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    StoredItem,
+)
+from index.search.cursor import decode_cursor, encode_cursor, relevance_offset
 from index.search.expansion import Equivalents, is_character_token, search_tree
 from index.search.query import Node, leaves
 from index.search.snippets import (
@@ -147,9 +157,26 @@ class TantivyEngine:
 
     def _drop_writer(self) -> None:
         if self._writer is not None:
-            self._writer.rollback()
-            self._writer.wait_merging_threads()
-            self._writer = None
+            writer, self._writer = self._writer, None
+            try:
+                writer.rollback()
+                writer.wait_merging_threads()
+            except ValueError:
+                pass  # a writer that failed (a full disk) has nothing left to roll back; it is let go all the same
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn the failures of writing the index (tantivy reports its I/O errors and a writer lock
+        held elsewhere as ValueError) into IndexUnavailableError, letting the writer go."""
+        try:
+            yield
+        except (OSError, ValueError) as error:
+            self._drop_writer()
+            if "LockBusy" in str(error):
+                reason = "another writer holds its lock (another radar process is writing to it)"
+            else:
+                reason = f"it cannot be written: {error}"
+            raise IndexUnavailableError(f"the search index in {self.directory}: {reason}") from error
 
     def close(self) -> None:
         """Release the writer (discarding changes not committed), the index and the thread
@@ -163,21 +190,27 @@ class TantivyEngine:
     # --- changes ----------------------------------------------------------------------
 
     def add(self, items: Iterable[StoredItem]) -> None:
-        writer = self._writer_for(self._live())
-        for item in items:
-            writer.delete_documents_by_term("id", item.id)
-            writer.add_document(self._document(item))
+        """See `SearchEngine.add`; raises IndexUnavailableError when the index cannot be written."""
+        documents = [(item.id, self._document(item)) for item in items]
+        with self._writing():
+            writer = self._writer_for(self._live())
+            for item_id, document in documents:
+                writer.delete_documents_by_term("id", item_id)
+                writer.add_document(document)
 
     def delete(self, ids: Iterable[str]) -> None:
-        writer = self._writer_for(self._live())
-        for item_id in ids:
-            writer.delete_documents_by_term("id", item_id)
+        with self._writing():
+            writer = self._writer_for(self._live())
+            for item_id in ids:
+                writer.delete_documents_by_term("id", item_id)
 
     def commit(self) -> None:
-        index = self._live()
-        if self._writer is not None:
-            self._writer.commit()
-            index.reload()
+        """Make what was added durable; raises IndexUnavailableError when the index cannot be written."""
+        with self._writing():
+            index = self._live()
+            if self._writer is not None:
+                self._writer.commit()
+                index.reload()
 
     def rebuild(self, items: Iterable[StoredItem]) -> int:
         """Index `items` into a new generation, swap CURRENT to it, remove the others."""
@@ -247,9 +280,7 @@ class TantivyEngine:
             ranked = [(0.0, address) for _key, address in found.hits]
             next_position: str | int | None = found.hits[query.limit - 1][0] if len(found.hits) > query.limit else None
         else:
-            if position is not None and not isinstance(position, int):
-                raise QueryError("The cursor is not valid for this search; start again from the first page.")
-            offset = position or 0
+            offset = relevance_offset(query, position)
             # No count here (the aggregations give the total), so tantivy can skip low scorers.
             ranking = boosted(base, self.queries.title_boosts(node, searcher)) if node is not None else base
             found = searcher.search(ranking, fetch, count=False, offset=offset)

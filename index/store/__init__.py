@@ -3,5 +3,5 @@
 `sql_store.SqlStore.open(database_url, data_dir)` opens (and migrates) it. Beside it:
 `urls` canonical URLs and item ids, `content` cleaned text and content hashes, `stories` and
 `story_index` near-duplicate grouping, `diffs` version diffs, `models` and `migrations/` the
-schema, `engine` the SQLAlchemy engine.
+schema, `engine` the SQLAlchemy engine, `transfer` the whole store as JSON Lines and back.
 """

@@ -207,6 +207,10 @@ class SqlStore:
         with self.engine.connect() as conn:
             return [stored_item(row) for row in conn.execute(query).mappings()]
 
+    def pending_index_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(items.c.index_pending)).scalar_one())
+
     def fingerprints(self) -> Iterator[tuple[str, str]]:
         for page in self._pages(select(items.c.id, items.c.content_hash), FINGERPRINT_PAGE):
             yield from ((row["id"], row["content_hash"]) for row in page)

@@ -37,7 +37,7 @@ def test_sql_store_has_every_method_of_the_store_protocol() -> None:
     protocol_methods = {name for name in vars(Store) if not name.startswith("_")}
     assert protocol_methods == {
         *("upsert", "get", "versions", "story", "story_sizes", "iter_items", "pending_index", "mark_indexed"),
-        *("fingerprints", "count", "close"),
+        *("pending_index_count", "fingerprints", "count", "close"),
     }
     assert all(callable(getattr(SqlStore, name, None)) for name in protocol_methods)
 
@@ -165,9 +165,11 @@ def test_new_and_updated_items_wait_for_the_index_until_marked(store: SqlStore) 
     store.upsert([make_item("b"), make_item("a"), make_item("c")])
     assert [i.id for i in store.pending_index()] == ["a", "b", "c"]
     assert [i.id for i in store.pending_index(limit=2)] == ["a", "b"]
+    assert store.pending_index_count() == 3
 
     store.mark_indexed(["a", "c"])
     assert [i.id for i in store.pending_index()] == ["b"]
+    assert store.pending_index_count() == 1
     store.mark_indexed(iter(["b", "b"]))
     assert store.pending_index() == []
 
