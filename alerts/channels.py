@@ -15,7 +15,7 @@ def send(message: Message, settings: Settings) -> None:
     if kind == "email":
         send_email(message, settings)
     elif kind in FORMATS:
-        send_webhook(message)
+        send_webhook(message, allow_private=settings.webhook_allow_private)
     else:
         raise DeliveryError(
             f"Channel {message.channel!r} is of no kind the alerts send to (email, {', '.join(FORMATS)}).",

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from alerts.records import AlertItem, DeliveryError, Message, RelatedItem, Surge
 from alerts.reminders import reminder_title
+from index.metrics import count_alert_message
 from index.records import StoredItem
 from index.search.snippets import SNIPPET_CHARS
 from index.store.alert_log import AlertLog, DueDelivery
@@ -86,6 +87,7 @@ def deliver_due(store: SqlStore, settings: Settings, now: dt.datetime, send: Sen
                 alert_log.mark_failed(ids, str(error), now, retry_at)
                 report.abandoned += give_up
                 report.failed += not give_up
+                count_alert_message(channel, "abandoned" if give_up else "failed")
                 log.warning(
                     "alert delivery to %s for subscription %d failed (attempt %d%s): %s",
                     safe_channel(channel),
@@ -93,9 +95,12 @@ def deliver_due(store: SqlStore, settings: Settings, now: dt.datetime, send: Sen
                     attempts,
                     ", given up" if give_up else f", next at {retry_at:%H:%M:%S}",
                     error,
+                    # Fields of their own in JSON logs, to count and filter failures by.
+                    extra={"channel": safe_channel(channel), "subscription_id": subscription_id, "attempt": attempts},
                 )
                 continue
             alert_log.mark_sent(ids, now)
+            count_alert_message(channel, "sent")
             report.messages += 1
             report.alerts += len(part)
     return report

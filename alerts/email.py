@@ -10,6 +10,7 @@ fixes those. Errors name the relay's host:port and its answer, never the passwor
 
 from __future__ import annotations
 
+import email.errors
 import email.utils
 import re
 import smtplib
@@ -32,7 +33,13 @@ def build_email(message: Message, settings: Settings) -> EmailMessage:
         raise DeliveryError(f"Channel {message.channel!r} is not an email channel.", permanent=True)
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
-    mail["To"] = address
+    try:
+        mail["To"] = address
+        recipients = [each.addr_spec for each in mail["To"].addresses]
+    except (ValueError, TypeError, AttributeError, email.errors.MessageError):  # the parser's ways to fail on "a@[b.c"
+        recipients = []
+    if recipients != [address]:  # "a,b@c.d" would be two recipients, "a(b@c.d" the local user a
+        raise DeliveryError(f"{address!r} is not an email address the alerts can send to.", permanent=True)
     mail["Subject"] = rendering.subject(message)
     mail["Date"] = email.utils.format_datetime(message.created_at)
     mail["Message-ID"] = f"<{_NOT_ATOM.sub('-', message.key).strip('.') or 'alert'}@policy-radar>"

@@ -1,7 +1,8 @@
 """The FastAPI app: the API under /api, the Atom feeds under /feeds, the web page, the
-unsubscribe links of the alerts, /health; who may do what (api/access.py); headers, rate limits,
-CSRF and secrets kept out of the access log (api/protection.py); errors a person can act on
-(api/errors.py)."""
+unsubscribe links of the alerts, /health, /metrics (api/routes/metrics.py); who may do what
+(api/access.py); headers, rate limits, CSRF and secrets kept out of the access log
+(api/protection.py); errors a person can act on (api/errors.py); request ids
+(api/request_ids.py) and the HTTP metrics (api/http_metrics.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.access import require
+from api.http_metrics import HttpMetrics
 from api.pages import briefings, login
 from api.pages import comparison as comparison_page
 from api.pages import items as item_page
@@ -27,8 +29,10 @@ from api.pages import trends as trends_page
 from api.pages import unsubscribe as unsubscribe_page
 from api.pages.rendering import STATIC_DIR, templates
 from api.protection import RATE_LIMITED_PATHS, HideUrlSecrets, RateLimits, add_security_headers
+from api.request_ids import RequestIds
 from api.routes import briefings as briefing_routes
 from api.routes import calendar, exports, feeds, figures, items, search, sources, stakeholders, subscriptions, users
+from api.routes import metrics as metrics_route
 from api.routes import settings as settings_route
 from api.schemas.common import Health
 from radar.settings import Settings
@@ -111,6 +115,11 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
+    # Added last, so they run first: every answer is counted and timed, and the request id is set
+    # before anything else logs for the request.
+    app.add_middleware(HttpMetrics)
+    app.add_middleware(RequestIds)
+
     readers = [Depends(require("viewer"))]
     for router in (search.router, items.router, sources.router, stakeholders.router, exports.router, feeds.router):
         app.include_router(router, dependencies=readers)
@@ -120,6 +129,7 @@ def create_app(settings: Settings | None = None, *, public: bool = False) -> Fas
     app.include_router(subscriptions.router)  # editors: the routes say so
     app.include_router(users.router)  # /api/me for anyone; admins for the rest
     app.include_router(settings_route.router)  # admins
+    app.include_router(metrics_route.router)  # /metrics: admins
     for page in (search_page, item_page, source_page, subscription_page, briefings, login):
         app.include_router(page.router)
     app.include_router(trends_page.router)  # viewers: the page asks for them

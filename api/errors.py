@@ -23,7 +23,8 @@ HEADINGS = {400: "That request cannot be answered", 403: "Not allowed", 404: "No
 def is_api(request: Request) -> bool:
     """Whether a request is for the API or a feed (JSON errors) rather than a page."""
     path = request.url.path
-    return path.startswith(("/api/", "/feeds/", "/calendar.ics", "/health", "/docs", "/openapi")) or path == "/api"
+    api_paths = ("/api/", "/feeds/", "/calendar.ics", "/health", "/metrics", "/docs", "/openapi")
+    return path.startswith(api_paths) or path == "/api"
 
 
 def problem(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -355,8 +355,11 @@ async def _paced(
                 if time.perf_counter() > ends:
                     return
                 began = time.perf_counter()
-                response = await client.get(f"{path}?{params}")
-                samples.append((kind, (time.perf_counter() - began) * 1000, 0.0, response.status_code))
+                try:
+                    status = (await client.get(f"{path}?{params}")).status_code
+                except httpx.TransportError:  # no answer (a connection reset or closed): an error, status 0
+                    status = 0
+                samples.append((kind, (time.perf_counter() - began) * 1000, 0.0, status))
 
         await asyncio.gather(*(one_client(number, order) for number, order in enumerate(orders)))
     return samples

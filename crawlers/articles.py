@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import trafilatura
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 MAX_PDF_PAGES = 200
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -62,7 +61,7 @@ def _pdf(body: bytes) -> Article | None:
         reader = PdfReader(io.BytesIO(body))
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
         title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+    except Exception:  # pypdf raises many kinds on damaged PDFs (AttributeError, RecursionError): none may stop a pass
         return None
     text = "\n".join(page.strip() for page in pages if page.strip())
     return Article(title=title, text=text, published=None, author=None) if text else None

@@ -8,7 +8,7 @@ declared encoding is wrong, the bytes are decoded with the source's own (the reg
 `encoding`) or the first of its language's usual encodings that decodes them cleanly, and read
 again. Dates: feedparser's own parsers misread some local formats (it takes 2025年3月1日 for
 November), so a date written with 年月日 or 년월일 is read here, and a date more than two days in
-the future is dropped as wrong.
+the future, or before 1900, is dropped as wrong.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 import feedparser
 
 MAX_ENTRIES = 500  # a feed of 100,000 entries is cut here, and says so
+EARLIEST = dt.date(1900, 1, 1)  # an earlier date is wrong (feedparser reads "0001-01-01"), and no index holds it
 # The encodings a feed in each language is likely to be in when its declaration is wrong.
 LIKELY_ENCODINGS = {
     "ja": ("shift_jis", "euc-jp", "iso-2022-jp"),
@@ -75,7 +76,7 @@ def parse_feed(
         body = _declared(body, encoding)
     # Servers often send feeds as text/html or text/plain: the body decides, not the header.
     headers = {"content-location": url, "content-type": "application/xml"}
-    parsed = feedparser.parse(body, response_headers=headers)
+    parsed = _feedparser(body, headers)
     feed = ParsedFeed(link=parsed.feed.get("link"))
     if parsed.bozo and isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride) and not encoding:
         for candidate in LIKELY_ENCODINGS.get(language, ()):
@@ -83,7 +84,7 @@ def parse_feed(
                 body.decode(candidate)
             except UnicodeDecodeError:
                 continue
-            parsed = feedparser.parse(_declared(body, candidate), response_headers=headers)
+            parsed = _feedparser(_declared(body, candidate), headers)
             feed.problems.append(f"declared encoding is wrong; read as {candidate}")
             break
         else:
@@ -108,6 +109,13 @@ def parse_feed(
     return feed
 
 
+def _feedparser(body: bytes, headers: dict[str, str]) -> Any:
+    try:
+        return feedparser.parse(body, response_headers=headers)
+    except ValueError as error:  # feedparser decodes with the declared encoding as written: "\x00TF-8" raises
+        raise FeedError(f"not a feed (its encoding declaration cannot be read: {error})") from None
+
+
 def plain(text: str) -> str:
     """Text without HTML tags and entities, its spaces collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", text))).strip()
@@ -127,7 +135,15 @@ def _link(raw: Any, base: str) -> str | None:
     )
     if not link and str(raw.get("id", "")).startswith(("http://", "https://")):
         link = raw["id"]  # an Atom id that is the article's URL
-    return urljoin(base, link.strip()) if link else None
+    return _joined(base, link.strip()) if link else None
+
+
+def _joined(base: str, link: str) -> str | None:
+    """`link` resolved against `base`; None when it is no URL at all ("http://[oops/")."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
 
 
 def _content(raw: Any) -> str:
@@ -151,7 +167,7 @@ def _published(raw: Any, today: dt.date) -> dt.date | None:
                 day = None
         elif parsed := dict.get(raw, f"{key}_parsed"):
             day = dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date()
-        if day and day <= today + dt.timedelta(days=2):
+        if day and EARLIEST <= day <= today + dt.timedelta(days=2):
             return day
     return None
 
@@ -173,12 +189,13 @@ def _json_feed(body: bytes, url: str, today: dt.date) -> ParsedFeed:
             published: dt.date | None = dt.datetime.fromisoformat(written.replace("Z", "+00:00")).date()
         except ValueError:
             published = None
-        if published and published > today + dt.timedelta(days=2):
+        if published and not EARLIEST <= published <= today + dt.timedelta(days=2):
             published = None
         authors = raw.get("authors") or ([raw["author"]] if isinstance(raw.get("author"), dict) else [])
+        authors = authors if isinstance(authors, list) else []
         feed.entries.append(
             Entry(
-                url=urljoin(url, link) if isinstance(link, str) and link else None,
+                url=_joined(url, link) if isinstance(link, str) and link else None,
                 title=plain(str(raw.get("title") or "")),
                 text=plain(str(raw.get("content_html") or raw.get("content_text") or raw.get("summary") or "")),
                 published=published,

@@ -1,6 +1,7 @@
-"""Where the crawler may connect: public addresses only, unless RADAR_CRAWL_ALLOW_PRIVATE=1
-(the tests serve their fixture site on loopback). A downloader middleware checks each request's
-host before it is sent; a name is resolved first (and the answer cached for the pass).
+"""Where the crawler may connect: public addresses only (`addresses.py` says which are), unless
+RADAR_CRAWL_ALLOW_PRIVATE=1 (the tests serve their fixture site on loopback). A downloader
+middleware checks each request's host before it is sent; a name is resolved first (and the
+answer cached for the pass).
 
 A name could resolve to a public address here and a private one when Twisted connects (DNS
 rebinding); the crawler fetches public pages with no credentials, so the harm is bounded.
@@ -8,9 +9,7 @@ rebinding); the crawler fetches public pages with no credentials, so the harm is
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +21,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawlers.addresses import first_non_public
+
 
 class PrivateAddressRefused(IgnoreRequest):
     """The request's host is (or resolves to) a private, loopback or link-local address."""
@@ -31,22 +32,8 @@ def private_allowed() -> bool:
     return os.environ.get("RADAR_CRAWL_ALLOW_PRIVATE") == "1"
 
 
-@lru_cache(maxsize=4096)
-def non_public_address(host: str) -> str | None:
-    """The first non-public address `host` is or resolves to; None when all are public (or it
-    does not resolve: the download then fails with a DNS error of its own)."""
-    try:
-        addresses = [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        except (OSError, UnicodeError):
-            return None
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    for address in addresses:
-        if not address.is_global or address.is_multicast:
-            return str(address)
-    return None
+# The first non-public address a host is or resolves to (addresses.py), looked up once a pass.
+non_public_address = lru_cache(maxsize=4096)(first_non_public)
 
 
 class PublicAddressesOnly:

@@ -9,6 +9,10 @@ from typing import Any
 SOURCE_KINDS = frozenset(
     {"regulator", "ministry", "legislature", "court", "ngo", "news", "industry", "intergovernmental"}
 )
+# The publication dates an item may have: the search index keeps dates as nanoseconds since 1970
+# (64 bits reach 1677 to 2262), and nothing the tracker holds is older than the web.
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+LATEST_PUBLISHED = dt.date(2199, 12, 31)
 
 
 class ItemError(ValueError):
@@ -45,6 +49,10 @@ class ItemIn:
         for key in ("url", "lang", "source", "source_kind", "published"):
             if obj.get(key) is not None and not isinstance(obj[key], str):
                 raise ItemError(f"field {key!r} must be a string")
+        for key in ("id", "title", "text", "url", "lang", "source", "source_kind", "published"):
+            if isinstance(obj.get(key), str) and not _is_text(obj[key]):
+                # JSON can escape a lone surrogate ("\ud800"), which no tokenizer or database takes.
+                raise ItemError(f"field {key!r} holds a lone surrogate (\\ud800-\\udfff), which is not text")
         source_kind = obj.get("source_kind")
         if source_kind is not None and source_kind not in SOURCE_KINDS:
             raise ItemError(f"field 'source_kind' must be one of {', '.join(sorted(SOURCE_KINDS))}")
@@ -64,9 +72,20 @@ def _parse_published(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        published = dt.date.fromisoformat(value[:10])
     except ValueError:
         raise ItemError(f"field 'published' is not an ISO date: {value[:40]!r}") from None
+    if not EARLIEST_PUBLISHED <= published <= LATEST_PUBLISHED:
+        raise ItemError(f"field 'published' is {published}: not between {EARLIEST_PUBLISHED} and {LATEST_PUBLISHED}")
+    return published
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ def run(
     import datetime as dt
 
     from alerts.runner import check_source_health, check_trends, run_alerts
+    from radar.logging_setup import setup_logging
     from radar.settings import Settings, SettingsError
 
     try:
@@ -31,6 +32,7 @@ def run(
     except SettingsError as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from None
+    setup_logging(settings)
     now = dt.datetime.now(dt.UTC)
     if trends:
         typer.echo(check_trends(settings, now))

@@ -18,6 +18,7 @@ from radar import (
     source_commands,
     stakeholder_commands,
     subscription_commands,
+    transfer_commands,
     user_commands,
 )
 
@@ -144,6 +145,7 @@ alert_commands.register(app)
 brief_command.register(app)
 calendar_command.register(app)
 stakeholder_commands.register(app)
+transfer_commands.register(app)
 
 if __name__ == "__main__":
     app()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import select
 import signal
 import socket
@@ -27,11 +27,12 @@ def up(
     alerts, and serve the web page and the API on HOST:PORT as `radar serve` does (the same
     refusal beyond loopback without accounts). SIGTERM or Ctrl-C stops the web server, lets the
     running jobs finish, and exits 0."""
+    from radar.logging_setup import setup_logging
     from radar.serve_command import run_web, web_app
     from radar.settings import Settings
 
     settings = Settings.from_env()
-    _log_to_stderr()
+    setup_logging(settings)
     app = web_app(settings, host, "radar up")
     with StopSignals() as signals:
         service = _start(settings)
@@ -45,12 +46,20 @@ def up(
 def scheduler() -> None:
     """Run the scheduler alone (beside `radar serve` processes): crawl the enabled sources on their
     intervals, deliver the alerts, check trends and the sources' health. SIGTERM or Ctrl-C lets
-    the running jobs finish, then exits 0."""
+    the running jobs finish, then exits 0. With RADAR_METRICS_PORT set, it serves its own metrics
+    (its crawls, ingest and deliveries) at http://[HOST:]PORT/metrics."""
+    from radar.logging_setup import setup_logging
+    from radar.metrics_server import metrics_served
     from radar.settings import Settings
 
     settings = Settings.from_env()
-    _log_to_stderr()
-    with StopSignals() as signals:
+    setup_logging(settings)
+    with StopSignals() as signals, contextlib.ExitStack() as metrics:
+        try:
+            metrics.enter_context(metrics_served(settings))
+        except OSError as error:  # the port is taken, or the address is not this machine's
+            typer.echo(f"Error: cannot serve the metrics on RADAR_METRICS_PORT: {error}", err=True)
+            raise typer.Exit(1) from None
         service = _start(settings)
         try:
             signals.wait()
@@ -69,14 +78,6 @@ def _start(settings: Settings) -> SchedulerService:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
     return service
-
-
-def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # One line per job run comes from the `scheduler` logger; these libraries' routine lines (a job
-    # starting, each store open checking migrations) would drown it. Their warnings still show.
-    for chatty in ("apscheduler", "alembic", "httpx"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 class StopSignals:

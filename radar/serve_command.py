@@ -22,9 +22,12 @@ def serve(
     """Serve the web page and the API on HOST:PORT (OpenAPI at /docs). On loopback without
     accounts it runs without login, for one person on this machine. On any other address every
     request needs an account, so it refuses to start until one exists (radar users add)."""
+    from radar.logging_setup import setup_logging
     from radar.settings import Settings
 
-    run_web(web_app(Settings.from_env(), host, "radar serve"), host, port)
+    settings = Settings.from_env()
+    setup_logging(settings)
+    run_web(web_app(settings, host, "radar serve"), host, port)
 
 
 def web_app(settings: Settings, host: str, command: str) -> FastAPI:
@@ -59,10 +62,11 @@ def web_app(settings: Settings, host: str, command: str) -> FastAPI:
 
 def run_web(app: FastAPI, host: str, port: int) -> None:
     """Serve `app` until SIGINT or SIGTERM (uvicorn stops gracefully, then raises the signal again
-    for the handler that was there before it)."""
+    for the handler that was there before it). Uvicorn's lines go to the logging set up by
+    radar/logging_setup.py: it is given no configuration or level of its own."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_config=None, log_level=None)
 
 
 def _is_loopback(host: str) -> bool:

@@ -25,6 +25,13 @@ class Settings:
     smtp_starttls: bool = False
     public_url: str = "http://127.0.0.1:8000"
     admin_channels: tuple[str, ...] = ()  # where source-health alerts go, e.g. email:ops@example.org
+    webhook_allow_private: bool = False  # True: webhooks may post to private, loopback and link-local addresses
+    # Operations: the logs' format and level (radar/logging_setup.py) and where `radar scheduler`
+    # serves its own metrics (None: it does not; the web processes serve theirs at /metrics).
+    log_format: str = "text"  # text, or json: one JSON object a line
+    log_level: str = "INFO"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -32,8 +39,13 @@ class Settings:
         RADAR_SOURCES_FILE, RADAR_API_RATE_LIMIT, RADAR_LOGIN_RATE_LIMIT (such as "600/minute",
         or "off"), RADAR_SMTP_HOST, RADAR_SMTP_PORT, RADAR_SMTP_USER, RADAR_SMTP_PASSWORD,
         RADAR_SMTP_FROM, RADAR_SMTP_STARTTLS (1/true/yes), RADAR_PUBLIC_URL (the address in alert
-        links), RADAR_ADMIN_CHANNELS (comma-separated channels for source-health alerts)."""
+        links), RADAR_ADMIN_CHANNELS (comma-separated channels for source-health alerts),
+        RADAR_WEBHOOK_ALLOW_PRIVATE (1/true/yes: webhooks may post to private addresses),
+        RADAR_LOG_FORMAT (text or json), RADAR_LOG_LEVEL (DEBUG, INFO, WARNING or ERROR),
+        RADAR_METRICS_PORT ([HOST:]PORT where `radar scheduler` serves its metrics; HOST defaults
+        to 127.0.0.1)."""
         sources_file = env.get("RADAR_SOURCES_FILE")
+        metrics_host, metrics_port = _listen_address(env, "RADAR_METRICS_PORT", cls.metrics_host)
         return cls(
             data_dir=Path(env.get("RADAR_DATA_DIR") or "data"),
             database_url=env.get("RADAR_DATABASE_URL") or None,
@@ -51,6 +63,12 @@ class Settings:
             admin_channels=tuple(
                 channel.strip() for channel in (env.get("RADAR_ADMIN_CHANNELS") or "").split(",") if channel.strip()
             ),
+            webhook_allow_private=(env.get("RADAR_WEBHOOK_ALLOW_PRIVATE") or "").strip().lower()
+            in ("1", "true", "yes", "on"),
+            log_format=_choice(env, "RADAR_LOG_FORMAT", cls.log_format, LOG_FORMATS),
+            log_level=_choice(env, "RADAR_LOG_LEVEL", cls.log_level, LOG_LEVELS),
+            metrics_host=metrics_host,
+            metrics_port=metrics_port,
         )
 
 
@@ -66,3 +84,26 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip()
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+
+
+def _listen_address(env: Mapping[str, str], name: str, default_host: str) -> tuple[str, int | None]:
+    """(host, port) from "PORT" or "HOST:PORT" ("[::1]:PORT" for IPv6); no port when unset."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default_host, None
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"{name} must be a port, or HOST:PORT, such as 9101 or 0.0.0.0:9101; not {value!r}.")
+    return host.strip("[]") or default_host, int(port)

@@ -21,7 +21,7 @@ def _subscriptions() -> tuple[SqlStore, Subscriptions]:
 
     settings = Settings.from_env()
     store = SqlStore.open(settings.database_url, settings.data_dir)
-    return store, Subscriptions(store.engine)
+    return store, Subscriptions(store.engine, settings.webhook_allow_private)
 
 
 @subscriptions_app.command("add")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
@@ -24,12 +25,19 @@ class SettingsOut(BaseModel):
     accounts: int
 
 
+# Query parameters that carry a credential: libpq reads ?password= (and ?sslpassword=) as well as user:password@.
+_SECRET_PARAMETER = re.compile(r"(?i)((?:^|&)[^=&]*(?:password|passwd|secret|token|api_?key)[^=&]*=)[^&]*")
+
+
 def hidden_password(url: str) -> str:
-    """A URL with any password replaced by ***."""
+    """A URL with any password, in its user:password@ or in its query, replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+    hidden = url
+    if parts.password is not None:
+        hidden = urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+    query = _SECRET_PARAMETER.sub(r"\1***", parts.query)
+    # As a string: urlunsplit would turn postgresql:///db (no host: a local socket) into postgresql:/db.
+    return hidden.replace(f"?{parts.query}", f"?{query}", 1) if query != parts.query else hidden
 
 
 @router.get("/settings", response_model=SettingsOut)

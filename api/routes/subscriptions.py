@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api", tags=["subscriptions"], responses={401: {"mode
 
 
 def subscriptions(request: Request) -> Subscriptions:
-    return Subscriptions(request.app.state.store().engine)
+    return Subscriptions(request.app.state.store().engine, request.app.state.settings.webhook_allow_private)
 
 
 def owner_id(user: User) -> int | None:

@@ -15,6 +15,9 @@ import json
 from index.records import QueryError, SearchQuery
 
 _INVALID = "The cursor is not valid for this search; start again from the first page."
+# Pages by relevance go this far: an engine collects every result before the page it returns, so
+# a cursor (anyone can make one) at offset 2**32 made tantivy ask for 64 GB and abort the process.
+MAX_RELEVANCE_WINDOW = 10_000
 
 
 def search_signature(query: SearchQuery) -> str:
@@ -50,3 +53,16 @@ def decode_cursor(query: SearchQuery) -> str | int | None:
     if isinstance(position, int) and position < 0:
         raise QueryError(_INVALID)
     return position
+
+
+def relevance_offset(query: SearchQuery, position: str | int | None) -> int:
+    """Where a page by relevance starts, from the position its cursor decoded to; QueryError for a
+    position that is no offset, or a page that ends past MAX_RELEVANCE_WINDOW."""
+    if position is not None and not isinstance(position, int):
+        raise QueryError(_INVALID)
+    offset = position or 0
+    if offset + query.limit > MAX_RELEVANCE_WINDOW:
+        raise QueryError(
+            f"Pages by relevance stop at result {MAX_RELEVANCE_WINDOW:,}: narrow the search or sort by newest."
+        )
+    return offset

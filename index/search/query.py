@@ -15,11 +15,11 @@ what is wrong and where (character positions count from 1).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
 from index.records import MAX_LIMIT, QueryError, SearchQuery
+from nlp.items import EARLIEST_PUBLISHED, LATEST_PUBLISHED
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
@@ -89,10 +89,9 @@ def normalize_keyword(field: str, value: str) -> str:
     return value.upper() if field == "jurisdictions" else value.lower()
 
 
-# The dates a search can filter by: the engines keep dates as nanoseconds since 1970 (64 bits
-# reach 1677 to 2262); nothing the tracker holds is older than the web.
-EARLIEST_DAY = dt.date(1900, 1, 1)
-LATEST_DAY = dt.date(2199, 12, 31)
+# The dates a search can filter by: those an item can be published on.
+EARLIEST_DAY = EARLIEST_PUBLISHED
+LATEST_DAY = LATEST_PUBLISHED
 
 
 def validate_search(query: SearchQuery) -> None:
@@ -106,6 +105,10 @@ def validate_search(query: SearchQuery) -> None:
         raise QueryError(f"since ({query.since}) is after until ({query.until}): no date can match.")
     if query.sort not in ("relevance", "newest"):
         raise QueryError(f"sort must be 'relevance' or 'newest'; got {query.sort!r}.")
+    for attribute in FILTER_FIELDS:
+        for value in getattr(query, attribute):
+            if (position := _not_text_at(value)) is not None:
+                raise QueryError(f"The {attribute} value {value!r} is not text at character {position}.")
 
 
 def parse_query(text: str) -> Node | None:
@@ -115,6 +118,8 @@ def parse_query(text: str) -> Node | None:
             f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}. "
             "Use a few words and the filters instead."
         )
+    if (position := _not_text_at(text)) is not None:
+        raise QueryError(f"The query is not text at character {position}: type it again, or paste it as text.")
     if not text.strip():
         return None
     parser = _Parser(_lex(text))
@@ -127,6 +132,16 @@ def parse_query(text: str) -> Node | None:
             f"The query has {count} terms; the limit is {MAX_TERMS}. Remove some words or use the filters."
         )
     return node
+
+
+def _not_text_at(text: str) -> int | None:
+    """The position (from 1) of a lone surrogate in `text`, or None. Undecodable bytes become one
+    (a command-line argument that is not UTF-8; a JSON "\\ud800"), and no engine can search one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start + 1
+    return None
 
 
 def leaves(node: Node) -> list[Term]:

@@ -9,9 +9,11 @@ import re
 import secrets
 import zoneinfo
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, insert, select, update
 
+from crawlers.addresses import non_public_host
 from index.records import QueryError
 from index.search.query import normalize_keyword, parse_query
 from index.store.engine import write_transaction
@@ -24,7 +26,10 @@ KINDS = ("search", "trend")
 HEALTH = "health"  # the tracker's own subscription for source-health alerts to the admins
 # email:lead@example.org, or a webhook in one of the formats the alerts send.
 CHANNEL_KINDS = ("email", "webhook", "slack", "teams")
-_EMAIL = re.compile(r"^[^@\s:]+@[^@\s]+\.[^@\s]+$")
+# An address the alerts can put in a To header as it is: a dot-atom local part and a domain of
+# labels (letters in any script); no quotes, brackets, commas or comments, which the email library
+# reads as other addresses, display names, or fails on ("a@[b.c").
+_EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+$")
 _DIGEST_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_CHANNELS = 10
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in the store; a larger one names no subscription
@@ -51,8 +56,9 @@ class NewSubscription:
     time_zone: str = "UTC"
     kind: str = "search"
 
-    def check(self) -> None:
-        """Raise SubscriptionError naming the first thing that would stop it being delivered."""
+    def check(self, allow_private_webhooks: bool = False) -> None:
+        """Raise SubscriptionError naming the first thing that would stop it being delivered (a
+        webhook on a private address too, unless `allow_private_webhooks`)."""
         if not self.name.strip() or len(self.name) > 200:
             raise SubscriptionError("A subscription needs a name of 1 to 200 characters.")
         if self.kind not in KINDS:
@@ -75,7 +81,7 @@ class NewSubscription:
         if len(self.channels) > MAX_CHANNELS:
             raise SubscriptionError(f"At most {MAX_CHANNELS} channels.")
         for channel in self.channels:
-            check_channel(channel)
+            check_channel(channel, allow_private_webhooks)
         if self.cadence not in CADENCES:
             raise SubscriptionError(f"Unknown cadence {self.cadence!r}: use one of {', '.join(CADENCES)}.")
         if not _DIGEST_TIME.match(self.digest_time):
@@ -88,17 +94,33 @@ class NewSubscription:
             ) from None
 
 
-def check_channel(channel: str) -> None:
+def check_channel(channel: str, allow_private: bool = False) -> None:
+    """Raise SubscriptionError unless `channel` is one the alerts can send to: a webhook must be
+    an https:// URL, and (unless `allow_private`) not at an address on a private network, named or
+    written as one; the alerts check the address it resolves to when they send."""
     kind, _, address = channel.partition(":")
     if kind not in CHANNEL_KINDS or not address:
         raise SubscriptionError(
             f"Channel {channel!r} is not KIND:ADDRESS with KIND one of {', '.join(CHANNEL_KINDS)} "
             "(email:lead@example.org, webhook:https://hooks.example.org/radar)."
         )
-    if kind == "email" and not _EMAIL.match(address):
-        raise SubscriptionError(f"{address!r} is not an email address.")
-    if kind != "email" and not address.startswith("https://"):
+    if kind == "email":
+        if not _EMAIL.match(address):
+            raise SubscriptionError(f"{address!r} is not an email address.")
+        return
+    try:
+        parts = urlsplit(address)
+        _port = parts.port  # ValueError for a port that is no number, or out of range
+        host = parts.hostname
+    except ValueError:  # "https://[oops/", "https://host:abc/"
+        host = None
+    if not address.startswith("https://") or not host or not address.isprintable() or " " in address:
         raise SubscriptionError(f"A {kind} channel is an https:// URL; got {address!r}.")
+    if not allow_private and (private := non_public_host(host)) is not None:
+        raise SubscriptionError(
+            f"A {kind} channel may not point at a private, loopback or link-local address ({private}): "
+            "alerts would be posted into the tracker's own network. Set RADAR_WEBHOOK_ALLOW_PRIVATE=1 to allow it."
+        )
 
 
 @dataclass(frozen=True)
@@ -131,11 +153,12 @@ def _subscription(row: object) -> Subscription:
 
 
 class Subscriptions:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, allow_private_webhooks: bool = False) -> None:
         self.engine = engine
+        self.allow_private_webhooks = allow_private_webhooks  # Settings.webhook_allow_private
 
     def add(self, new: NewSubscription, owner_id: int | None, now: dt.datetime) -> Subscription:
-        new.check()
+        new.check(self.allow_private_webhooks)
         with write_transaction(self.engine) as conn:
             created = conn.execute(
                 insert(subscriptions)

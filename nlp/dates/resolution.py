@@ -31,6 +31,8 @@ def resolve(
     prev_date: dt.date | None,
 ) -> tuple[list[dt.date], bool, bool]:
     """(dates, relative, needs_cue) for match i; no dates when it is not a valid date."""
+    if published is not None and not _MIN_YEAR <= published.year <= _MAX_YEAR:
+        published = None  # no item is published then, and "tomorrow" from 9999-12-31 overflows
     g = raws[i].groups
     if "rel" in g:
         if published is None:

@@ -111,7 +111,10 @@ def test_a_slack_subscription_posts_blocks_to_its_webhook(tmp_path: Path, webhoo
     with store.engine.begin() as conn:
         conn.execute(update(subscriptions).where(subscriptions.c.id == made.id).values(channels=[channel]))
     store.upsert([make_item("a", fetched_at=NOW)])
-    settings = Settings(data_dir=tmp_path / "data", database_url=None, elasticsearch_url=None)
+    # The receiver is on loopback, where webhooks are refused unless allowed.
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=None, elasticsearch_url=None, webhook_allow_private=True
+    )
 
     assert "1 messages sent" in run_alerts(settings, NOW)
     (received,) = webhook_receiver.requests
@@ -140,7 +143,9 @@ def test_failed_deliveries_are_logged_without_secrets(
     store.upsert([make_item("a", fetched_at=NOW)])
     webhook_receiver.answer(500, body="internal error at /workflows/very-secret-signature")
     smtp_server.fail_next(451)
-    settings = smtp_server.settings(data_dir=tmp_path / "data", smtp_user="radar", smtp_password="hunter2-secret")
+    settings = smtp_server.settings(
+        data_dir=tmp_path / "data", smtp_user="radar", smtp_password="hunter2-secret", webhook_allow_private=True
+    )
 
     with caplog.at_level(logging.WARNING, logger="radar.alerts"):
         assert "2 failed to retry" in run_alerts(settings, NOW)

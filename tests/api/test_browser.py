@@ -15,12 +15,13 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from tests.api.conftest import ingest, radar_serve
+from tests.api.test_xss import recent_hostile_items
 from tests.radar.test_cli import ROOT
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -53,9 +54,10 @@ def chromium_path() -> Path:
 
 @pytest.fixture(scope="module")
 def browser_data(example_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example items and the hostile one, in a copy of their own."""
+    """The example items and the hostile ones (this one, and test_xss.py's published this week for
+    the briefing and the comparison), in a copy of their own."""
     directory = Path(shutil.copytree(example_data, tmp_path_factory.mktemp("browser") / "data"))
-    ingest(directory, json.dumps(HOSTILE).encode() + b"\n")
+    ingest(directory, b"".join(json.dumps(item).encode() + b"\n" for item in [HOSTILE, *recent_hostile_items()]))
     return directory
 
 
@@ -246,3 +248,36 @@ def test_a_hostile_crawled_item_shows_as_text_and_runs_nothing(desktop: Watched,
     ]
     assert desktop.csp_violations() == [], "something tried to run and the CSP stopped it"
     assert desktop.page_errors == [] and desktop.console_errors == []
+
+
+# What a crafted link could carry into the newer pages' parameters.
+CARRIED = quote(f'"><script>window.__xss=1</script>{IMAGE}')
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/briefings?harm=scams_fraud&days=30", "Police warn of scam wave"),  # crawled titles, as text
+        ("/compare?harm=scams_fraud", "Scam rules"),
+        ("/trends?harm=scams_fraud", None),
+        (f"/trends?country={CARRIED}&as_of={CARRIED}", None),
+        (f"/compare?harm=scams_fraud&country={CARRIED}", None),
+        (f"/briefings?stakeholder={CARRIED}&country={CARRIED}&prepare=1", None),
+        (f"/unsubscribe/1?key={CARRIED}", None),
+    ],
+    ids=["briefing", "comparison", "trends", "trends-link", "comparison-link", "briefing-link", "unsubscribe-link"],
+)
+def test_the_newer_pages_run_nothing_crawled_or_carried_by_a_link(
+    desktop: Watched, server: str, path: str, shown: str | None
+) -> None:
+    page = desktop.page
+    answer = page.goto(server + path)
+    assert answer is not None and answer.status < 500
+    if shown:
+        expect(page.get_by_text(f"{shown} \"'><script>", exact=False).first).to_be_visible()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert desktop.dialogs == []
+    assert page.locator("main script, main img").count() == 0
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert desktop.csp_violations() == [], "something tried to run and the CSP stopped it"
+    assert desktop.page_errors == []

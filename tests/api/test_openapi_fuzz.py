@@ -4,11 +4,14 @@ items in its local single-user mode, so no route is closed to the fuzzer.
 
 The operations are listed here, one test each, and a test fails when the schema has one the list
 lacks. (schemathesis.pytest.from_fixture would find them itself, but schemathesis 4.32.5 sets
-`request.node._nodeid`, which pytest 9.2 no longer has.)"""
+`request.node._nodeid`, which pytest 9.2 no longer has.) `fuzz_operation` is the machinery;
+tests/security/test_api_roles.py runs it too, as an anonymous caller, a viewer and an admin of a
+public tracker."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -83,10 +86,16 @@ def test_every_operation_of_the_schema_is_fuzzed(api_schema: schemathesis.BaseSc
     assert found == sorted(OPERATIONS)
 
 
-@pytest.mark.parametrize("label", OPERATIONS)
-def test_no_request_is_a_server_error(
-    label: str, api_schema: schemathesis.BaseSchema, settings_for_fuzzing: Settings
+def fuzz_operation(
+    api_schema: schemathesis.BaseSchema,
+    label: str,
+    check: Callable[[schemathesis.Case, schemathesis.Response], None],
+    *,
+    headers: dict[str, str] | None = None,
+    max_examples: int = EXAMPLES_PER_OPERATION,
 ) -> None:
+    """Send one operation `max_examples` requests that schemathesis builds (fitting the schema or
+    not, at random), each with `headers`, and run `check(case, response)` on each answer."""
     operation = api_schema.find_operation_by_label(label)
     assert operation is not None, f"{label} is not in the schema"
     cases = st.one_of(
@@ -96,18 +105,27 @@ def test_no_request_is_a_server_error(
 
     @given(case=cases)
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
+        max_examples=max_examples,
         deadline=None,
         database=None,  # nothing written into the checkout
         phases=[Phase.explicit, Phase.generate],  # no shrinking: the failure's curl line is enough, and quick
         suppress_health_check=list(HealthCheck),
     )
-    def answers_without_a_server_error(case: schemathesis.Case) -> None:
-        response = case.call()
+    def answers(case: schemathesis.Case) -> None:
+        check(case, case.call(headers=headers))
+
+    answers()
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_no_request_is_a_server_error(
+    label: str, api_schema: schemathesis.BaseSchema, settings_for_fuzzing: Settings
+) -> None:
+    def answers_without_a_server_error(case: schemathesis.Case, response: schemathesis.Response) -> None:
         if label == "POST /api/users" and response.status_code == 201:
             stay_single_user(settings_for_fuzzing, response.json()["user"]["name"])
         case.validate_response(response, checks=[not_a_server_error])
         # Local mode lets everyone in as admin: a 401 or 403 would mean the route was never reached.
         assert response.status_code not in (401, 403), f"{label}: {response.status_code} {response.text[:300]}"
 
-    answers_without_a_server_error()
+    fuzz_operation(api_schema, label, answers_without_a_server_error)
