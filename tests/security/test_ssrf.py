@@ -78,8 +78,11 @@ def _info(address: str, port: int) -> tuple[Any, ...]:
     return (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))
 
 
+Resolve = Callable[[dict[str, list[str]]], Resolver]
+
+
 @pytest.fixture
-def resolve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, list[str]]], Resolver]]:
+def resolve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolve]:
     """resolve({name: [answer, ...]}): names resolve so from then on, for the crawler and httpx alike."""
 
     def install(answers: dict[str, list[str]]) -> Resolver:
@@ -90,9 +93,6 @@ def resolve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, lis
 
     yield install
     non_public_address.cache_clear()
-
-
-Resolve = Callable[[dict[str, list[str]]], Resolver]
 
 
 # --- the address check the crawler and the alerts share -------------------------------------------------------
