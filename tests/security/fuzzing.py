@@ -40,3 +40,23 @@ SCRIPTS = st.sampled_from([*CHARACTERS, *WORDS])
 def texts(max_size: int = 60) -> st.SearchStrategy[str]:
     """Arbitrary text, half of it drawn from SCRIPTS so that the parsers' special cases come up."""
     return st.one_of(st.text(max_size=max_size), st.lists(SCRIPTS, max_size=max_size).map("".join))
+
+
+def damage(draw: st.DrawFn, body: bytes, splices: list[bytes], repeat_bytes: int, max_repeats: int) -> bytes:
+    """`body` with one to six cuts, splices (from `splices`), byte changes, truncations and
+    repeats (of up to `repeat_bytes` bytes, at most `max_repeats` times): a real document damaged."""
+    changed = bytearray(body)
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(changed)))
+        change = draw(st.sampled_from(["cut", "splice", "byte", "truncate", "repeat"]))
+        if change == "cut":
+            del changed[at : at + draw(st.integers(1, 40))]
+        elif change == "splice":
+            changed[at:at] = draw(st.sampled_from(splices))
+        elif change == "byte" and at < len(changed):
+            changed[at] = draw(st.integers(0, 255))
+        elif change == "truncate":
+            del changed[at:]
+        elif change == "repeat":
+            changed[at:at] = bytes(changed[at : at + repeat_bytes]) * draw(st.integers(2, max_repeats))
+    return bytes(changed)

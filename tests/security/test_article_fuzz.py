@@ -14,7 +14,7 @@ from crawlers.articles import Article, extract_article
 from crawlers.fetching import MAX_RESPONSE_BYTES
 from tests.crawlers.test_crawl import ARTICLE
 from tests.crawlers.test_families import pdf
-from tests.security.fuzzing import fuzzed
+from tests.security.fuzzing import damage, fuzzed
 
 URL = "https://regulator.example/news/1"
 PARAGRAPH = b"<p>The Ministry warned platforms about online gambling advertisements targeting minors in Thailand.</p>"
@@ -37,21 +37,8 @@ SPLICES = [
 @st.composite
 def damaged(draw: st.DrawFn) -> bytes:
     """A real article page or PDF with a few cuts, splices, byte changes and repeats."""
-    body = bytearray(draw(st.sampled_from([ARTICLE, pdf("Consultation paper on online safety codes")])))
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(body)))
-        change = draw(st.sampled_from(["cut", "splice", "byte", "truncate", "repeat"]))
-        if change == "cut":
-            del body[at : at + draw(st.integers(1, 40))]
-        elif change == "splice":
-            body[at:at] = draw(st.sampled_from(SPLICES))
-        elif change == "byte" and at < len(body):
-            body[at] = draw(st.integers(0, 255))
-        elif change == "truncate":
-            del body[at:]
-        elif change == "repeat":
-            body[at:at] = bytes(body[at : at + 100]) * draw(st.integers(2, 50))
-    return bytes(body)
+    body = draw(st.sampled_from([ARTICLE, pdf("Consultation paper on online safety codes")]))
+    return damage(draw, body, SPLICES, repeat_bytes=100, max_repeats=50)
 
 
 @st.composite

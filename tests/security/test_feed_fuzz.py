@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from crawlers.feeds import LIKELY_ENCODINGS, MAX_ENTRIES, FeedError, ParsedFeed, parse_feed
 from tests.crawlers import feed_fixtures as fixtures
-from tests.security.fuzzing import fuzzed, texts
+from tests.security.fuzzing import damage, fuzzed, texts
 
 TODAY = dt.date(2025, 6, 1)
 REAL_FEEDS = [
@@ -54,21 +54,7 @@ OPTIONS = st.fixed_dictionaries(
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
     """A real feed with a few cuts, splices and byte changes."""
-    body = bytearray(draw(st.sampled_from(REAL_FEEDS)))
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(body)))
-        change = draw(st.sampled_from(["cut", "splice", "byte", "truncate", "repeat"]))
-        if change == "cut":
-            del body[at : at + draw(st.integers(1, 40))]
-        elif change == "splice":
-            body[at:at] = draw(st.sampled_from(SPLICES))
-        elif change == "byte" and at < len(body):
-            body[at] = draw(st.integers(0, 255))
-        elif change == "truncate":
-            del body[at:]
-        elif change == "repeat":
-            body[at:at] = bytes(body[at : at + 200]) * draw(st.integers(2, 20))
-    return bytes(body)
+    return damage(draw, draw(st.sampled_from(REAL_FEEDS)), SPLICES, repeat_bytes=200, max_repeats=20)
 
 
 # Any JSON value, nested a little.
