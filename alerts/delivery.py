@@ -22,7 +22,7 @@ from alerts.records import AlertItem, DeliveryError, Message, RelatedItem, Surge
 from alerts.reminders import reminder_title
 from index.metrics import count_alert_message
 from index.records import StoredItem
-from index.search.snippets import SNIPPET_CHARS
+from index.search.snippets import opening
 from index.store.alert_log import AlertLog, DueDelivery
 from index.store.sql_store import SqlStore
 from index.store.subscriptions import Subscription, Subscriptions
@@ -196,7 +196,7 @@ def _alert_item(row: DueDelivery, items: dict[str, StoredItem], sizes: dict[str,
         jurisdictions=item.jurisdictions,
         harm_areas=item.harm_areas,
         doc_type=item.doc_type,
-        snippet=_snippet(item.text),
+        snippet="".join(opening(item.text)),
         matched_terms=tuple(row.reasons.get("terms", ())),
         matched_tags=tags,
         changes=row.changes,
@@ -239,11 +239,3 @@ def _surge_item(row: DueDelivery, items: dict[str, StoredItem], base: str) -> Al
         surge=surge,
         related=related,
     )
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    cut = flat.rfind(" ", SNIPPET_CHARS // 2, SNIPPET_CHARS)
-    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"

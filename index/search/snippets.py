@@ -74,8 +74,15 @@ def _fold_character(char: str) -> str:
 def plain_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     """The start of `text`, escaped, cut at a space near `max_chars` (for items that matched only
     by filters, or only in their title)."""
+    start, more = opening(text, max_chars)
+    return html.escape(start) + more
+
+
+def opening(text: str, max_chars: int = SNIPPET_CHARS) -> tuple[str, str]:
+    """The start of `text` on one line, cut at a space near `max_chars`, and " …" when it was
+    cut (else ""): plain text, not escaped."""
     text = " ".join(text.split())
     if len(text) <= max_chars:
-        return html.escape(text)
+        return text, ""
     cut = text.rfind(" ", max_chars // 2, max_chars)
-    return html.escape(text[: cut if cut > 0 else max_chars]) + " …"
+    return text[: cut if cut > 0 else max_chars], " …"
