@@ -27,6 +27,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select
 
@@ -115,12 +116,22 @@ def _dated_items(
 ) -> Iterator[_DatedItem]:
     """The items whose day falls from `first_day` to `last_day`, with their wanted pairs (items
     with none are skipped)."""
-    wanted_harms, wanted_jurisdictions = _wanted(harm_areas, "harm_areas"), _wanted(jurisdictions, "jurisdictions")
+    wanted_harms, wanted_jurisdictions = wanted(harm_areas, "harm_areas"), wanted(jurisdictions, "jurisdictions")
     start = dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    for row in dated_rows(engine, start, end):
+        harms, places = chosen(row.harm_areas, wanted_harms), chosen(row.jurisdictions, wanted_jurisdictions)
+        if harms and places:
+            yield _DatedItem(row.id, row.day_at, tuple((harm, place) for harm in harms for place in places))
+
+
+def dated_rows(engine: Engine, start: dt.datetime, end: dt.datetime) -> Iterator[Any]:
+    """Rows (id, story_id, day_at, harm_areas, jurisdictions) of the items whose day (published,
+    else first fetched) falls from `start` up to, not including, `end`; read a page at a time."""
     # Two ranges rather than one on COALESCE, so an index on either column could serve them.
     query = select(
         items.c.id,
+        items.c.story_id,
         func.coalesce(items.c.published_at, items.c.first_fetched_at, type_=UtcDateTime()).label("day_at"),
         items.c.harm_areas,
         items.c.jurisdictions,
@@ -131,18 +142,15 @@ def _dated_items(
         )
     )
     with engine.connect() as conn:
-        for item_id, when, tagged_harms, tagged_places in conn.execution_options(yield_per=_PAGE).execute(query):
-            harms, places = _chosen(tagged_harms, wanted_harms), _chosen(tagged_places, wanted_jurisdictions)
-            if harms and places:
-                yield _DatedItem(item_id, when, tuple((harm, place) for harm in harms for place in places))
+        yield from conn.execution_options(yield_per=_PAGE).execute(query)
 
 
-def _chosen(tags: list[str], wanted: frozenset[str]) -> list[str]:
+def chosen(tags: list[str], wanted: frozenset[str]) -> list[str]:
     """The item's tags that are wanted (all when none are named), each once, in order."""
     return [tag for tag in dict.fromkeys(tags) if not wanted or tag in wanted]
 
 
-def _wanted(values: Collection[str], name: str) -> frozenset[str]:
+def wanted(values: Collection[str], name: str) -> frozenset[str]:
     if isinstance(values, str):  # a lone string would be taken letter by letter
         raise TypeError(f"{name} must be a collection of strings, not a string")
     return frozenset(values)

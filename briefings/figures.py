@@ -27,18 +27,17 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, select
 
 from alerts.records import Surge
-from alerts.trends import find_surges
+from alerts.trends import chosen, dated_rows, find_surges, wanted
 from crawlers.health import statuses
 from crawlers.registry import Source
 from crawlers.state import CrawlState, Health
-from index.store.models import UtcDateTime, items
+from index.store.models import items
 
 DEFAULT_WEEKS = 26
 EMERGING_ITEMS_SHOWN = 5  # of each surge's items, the newest few, to read what it is about
-_PAGE = 2000  # rows fetched at a time, as alerts/trends.py reads them
 _ID_CHUNK = 500  # ids in one IN (...): well under SQLite's and PostgreSQL's parameter limits
 
 Cell = tuple[dt.date, str, str]  # (week's Monday, harm area, jurisdiction)
@@ -87,15 +86,18 @@ def weekly_figures(
         raise ValueError("weeks must be at least 1")
     now = as_utc(now)
     first = week_start(now.date()) - dt.timedelta(weeks=weeks - 1)
-    wanted_harms, wanted_places = _wanted(harm_areas, "harm_areas"), _wanted(jurisdictions, "jurisdictions")
+    wanted_harms, wanted_places = wanted(harm_areas, "harm_areas"), wanted(jurisdictions, "jurisdictions")
 
     in_cell: defaultdict[Cell, set[str]] = defaultdict(set)
     on_harm: defaultdict[tuple[dt.date, str], set[str]] = defaultdict(set)
     in_place: defaultdict[str, set[str]] = defaultdict(set)
     stories: set[str] = set()
     counted = 0
-    for story_id, when, tagged_harms, tagged_places in _dated_rows(engine, first, now):
-        harms, places = _chosen(tagged_harms, wanted_harms), _chosen(tagged_places, wanted_places)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    # Up to `now` included: the rows end before the next microsecond, the stores' resolution.
+    for row in dated_rows(engine, start, now + dt.timedelta(microseconds=1)):
+        story_id, when = row.story_id, row.day_at
+        harms, places = chosen(row.harm_areas, wanted_harms), chosen(row.jurisdictions, wanted_places)
         if not (harms and places):
             continue
         week = week_start(when.date())
@@ -216,27 +218,6 @@ def read_coverage(engine: Engine, sources: Sequence[Source], now: dt.datetime) -
     return coverage(state.with_switches(list(sources)), state.health(now), now)
 
 
-def _dated_rows(engine: Engine, first_day: dt.date, now: dt.datetime) -> Iterable[tuple[str, dt.datetime, list, list]]:
-    """(story id, day's datetime, harm areas, jurisdictions) of every item whose day falls from
-    `first_day` up to `now`. alerts/trends.py reads items the same way, but without their story."""
-    start = dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
-    # Two ranges rather than one on COALESCE, so an index on either column could serve them.
-    query = select(
-        items.c.story_id,
-        func.coalesce(items.c.published_at, items.c.first_fetched_at, type_=UtcDateTime()).label("day_at"),
-        items.c.harm_areas,
-        items.c.jurisdictions,
-    ).where(
-        or_(
-            and_(items.c.published_at >= start, items.c.published_at <= now),
-            and_(items.c.published_at.is_(None), items.c.first_fetched_at >= start, items.c.first_fetched_at <= now),
-        )
-    )
-    with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=_PAGE).execute(query):
-            yield row.story_id, row.day_at, row.harm_areas, row.jurisdictions
-
-
 def _emerging_items(engine: Engine, ids: list[str]) -> dict[str, EmergingItem]:
     found: dict[str, EmergingItem] = {}
     query = select(items.c.id, items.c.title, items.c.published_at, items.c.source)
@@ -245,17 +226,6 @@ def _emerging_items(engine: Engine, ids: list[str]) -> dict[str, EmergingItem]:
             for row in conn.execute(query.where(items.c.id.in_(ids[start : start + _ID_CHUNK]))):
                 found[row.id] = EmergingItem(row.id, row.title, row.published_at, row.source)
     return found
-
-
-def _chosen(tags: list[str], wanted: frozenset[str]) -> list[str]:
-    """The item's tags that are wanted (all when none are named), each once, in order."""
-    return [tag for tag in dict.fromkeys(tags) if not wanted or tag in wanted]
-
-
-def _wanted(values: Collection[str], name: str) -> frozenset[str]:
-    if isinstance(values, str):  # a lone string would be taken letter by letter
-        raise TypeError(f"{name} must be a collection of strings, not a string")
-    return frozenset(values)
 
 
 def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
