@@ -105,7 +105,14 @@ class ElasticEngine:
             name=f"{self.alias}-template", index_patterns=[f"{self.alias}-*"], template=template, priority=100
         )
         if not self.client.indices.exists_alias(name=self.alias):
-            self.client.indices.create(index=self._new_index_name(), aliases={self.alias: {}})
+            # Every process names the first index alike, so when the api and the scheduler start
+            # together on a fresh cluster one creates it and the other is told it exists: the alias
+            # never ends up over two indices (which would refuse every write).
+            try:
+                self.client.indices.create(index=f"{self.alias}-first", aliases={self.alias: {}})
+            except ApiError as error:
+                if _error_type(error) != "resource_already_exists_exception":
+                    raise
         self._ready = True
 
     def _new_index_name(self) -> str:
@@ -257,6 +264,14 @@ def _writing() -> Iterator[None]:
                 f"Elasticsearch rejected {len(error.errors)} documents (HTTP {', '.join(map(str, sorted(statuses)))})"
             ) from error
         raise
+
+
+def _error_type(error: ApiError) -> str | None:
+    """The type Elasticsearch gives a refusal ({"error": {"type": "resource_already_exists_exception"}})."""
+    body = error.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"].get("type")
+    return None
 
 
 def _statuses(failed: Any) -> Iterator[int]:

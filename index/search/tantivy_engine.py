@@ -106,9 +106,7 @@ class TantivyEngine:
         self._drop_writer()
         pointer = self.directory / POINTER
         if not pointer.exists():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            generation = self._new_generation()
-            self._point_at(generation)
+            self._create_first_generation()
         generation = pointer.read_text(encoding="utf-8").strip()
         try:
             index = tantivy.Index(self.schema, path=str(self.directory / generation), reuse=True)
@@ -142,13 +140,30 @@ class TantivyEngine:
     def _document(self, item: StoredItem) -> tantivy.Document:
         return item_document(item, self.concepts.find if self.concepts is not None else None)
 
-    def _point_at(self, generation: str) -> None:
+    def _create_first_generation(self) -> None:
+        """Make the first generation and point at it, unless another process got there first: the
+        pointer is linked into place, which fails when it exists, so two processes starting on a
+        fresh directory share one generation rather than the later one replacing the earlier."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        generation = self._new_generation()
+        temporary = self._written_pointer(generation)
+        try:
+            os.link(temporary, self.directory / POINTER)
+        except FileExistsError:
+            shutil.rmtree(self.directory / generation, ignore_errors=True)
+        finally:
+            temporary.unlink()
+
+    def _written_pointer(self, generation: str) -> Path:
         temporary = self.directory / f"{POINTER}.{secrets.token_hex(3)}.tmp"
         with temporary.open("w", encoding="utf-8") as handle:
             handle.write(generation + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, self.directory / POINTER)
+        return temporary
+
+    def _point_at(self, generation: str) -> None:
+        os.replace(self._written_pointer(generation), self.directory / POINTER)
 
     def _writer_for(self, index: tantivy.Index) -> tantivy.IndexWriter:
         if self._writer is None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -466,6 +468,31 @@ def test_rebuild_swaps_while_serving(opener: Opener) -> None:
     engine.add([make_item("after", jurisdictions=("AU",))])
     engine.commit()
     assert ids(engine.search(SearchQuery("country:AU"))) == {"au-scam", "after"}
+
+
+def test_processes_opening_a_fresh_index_at_once_share_one(opener: Opener) -> None:
+    # As the api and the scheduler starting together on a fresh deployment: each handle's first use
+    # creates the index when there is none, all at the same moment.
+    handles = [opener() for _ in range(4)]
+    start = threading.Barrier(len(handles))
+
+    def first_use(handle: SearchEngine) -> int:
+        start.wait()
+        return handle.search(SearchQuery()).total
+
+    with ThreadPoolExecutor(len(handles)) as pool:
+        assert list(pool.map(first_use, handles)) == [0] * len(handles)
+    first, second = handles[0], handles[-1]
+    first.add(CORPUS)
+    first.commit()
+    first.close()  # writers take turns (tantivy's lock; the ingest's turn across processes)
+    second.add([make_item("late", jurisdictions=("NZ",))])
+    second.commit()
+    # Both wrote to the one index every handle opened afterwards finds. (A tantivy handle sees
+    # another process's commits once its reader reloads, within half a second: a fresh one at once.)
+    later = opener()
+    assert search(later).total == len(CORPUS) + 1
+    assert ids(later.search(SearchQuery("country:NZ"))) == {"late"}
 
 
 def test_rebuild_of_nothing_empties_the_index(engine: SearchEngine) -> None:
