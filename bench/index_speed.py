@@ -76,6 +76,7 @@ from bench.synthetic_items import (
 INGEST_ITEMS = 5_000
 INGEST_LONG = 20_000  # a second size, to see whether memory grows with the input
 INGEST_TARGET = 500
+MARKS = 10
 RUNS = 3
 PROFILE_FILE = RESULTS / "ingest-profile.txt"
 WARM_UP = {"en": "The regulator said.", "zh": "监管部门表示。", "ja": "政府は発表した。", "ko": "정부는 밝혔다."}
@@ -91,9 +92,13 @@ class TimedTagger:
         return self.watch.iterate(self.tagger.tag_many(items, batch_size), "tag")  # type: ignore[attr-defined]
 
 
-def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str = "") -> dict[str, Any]:
+def ingest_child(
+    items_file: str, count: str, data_dir: str, profile_file: str = "", database_url: str = ""
+) -> dict[str, Any]:
     """Child mode: ingest the first `count` lines of `items_file` as `radar ingest` does, into a
-    fresh data directory, with the pipelines already built; its rate, time per stage and peak memory."""
+    fresh data directory (and the empty PostgreSQL database at `database_url`, when given), with the
+    pipelines already built; its rate, time per stage and peak memory, and the seconds elapsed at
+    each tenth of the items read (MARKS: to see whether the rate holds as the store grows)."""
     import cProfile
     import pstats
     from itertools import islice
@@ -105,7 +110,7 @@ def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str =
     from radar.engines import open_search_engine, open_store
     from radar.settings import Settings
 
-    settings = Settings(data_dir=Path(data_dir), database_url=None, elasticsearch_url=None)
+    settings = Settings(data_dir=Path(data_dir), database_url=database_url or None, elasticsearch_url=None)
     store, engine = open_store(settings), open_search_engine(settings)
     tagger = Tagger()
     for lang, text in WARM_UP.items():
@@ -121,8 +126,17 @@ def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str =
     report = IngestReport()
     profiler = cProfile.Profile() if profile_file else None
     with open(items_file, "rb") as handle, MemorySampler() as memory:
-        lines = read_ingest_lines(islice(handle, int(count)), report)
+        marks: list[tuple[int, float]] = []
+        mark_every = max(int(count) // MARKS, 1)
         began = time.perf_counter()
+
+        def marked(lines: Iterable[bytes]) -> Iterator[bytes]:
+            for number, line in enumerate(lines, 1):
+                if number % mark_every == 0:
+                    marks.append((number, time.perf_counter() - began))
+                yield line
+
+        lines = read_ingest_lines(marked(islice(handle, int(count))), report)
         if profiler:
             profiler.runcall(ingester.ingest, lines, report)
         else:
@@ -140,6 +154,7 @@ def ingest_child(items_file: str, count: str, data_dir: str, profile_file: str =
         },
         **memory.figures(),
         "report": report.summary(),
+        "marks": marks,
     }
     if profiler:
         with open(profile_file, "w", encoding="utf-8") as out:

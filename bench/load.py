@@ -28,8 +28,7 @@ here, against api_speed's 1,000,000: the load is about writers beside readers, n
 built by bench/api_speed.py's `data_directory`. With RADAR_BENCH_DIR set, the built directory
 RADAR_BENCH_DIR/items-<count> is reused (or built and kept), and the load runs on a copy of it,
 since the crawl and the ingest write to it (a copy of the 1,000,000-item directory is about
-16 GB); without it, everything is in a temporary directory removed at the end. Its items'
-marks for the index are cleared first (`clear_index_marks`). Figures go to
+16 GB); without it, everything is in a temporary directory removed at the end. Figures go to
 bench/results/load.json.
 """
 
@@ -162,23 +161,6 @@ def _summary(command: str, output: str) -> str:
     rows = [line.split() for line in lines[1:]]
     new = sum(int(row[2]) for row in rows if len(row) > 2 and row[2].isdigit())
     return f"{len(rows)} sources, {new} new items"
-
-
-def clear_index_marks(data_dir: Path) -> int:
-    """api_speed's data directory holds an index rebuilt from the store, which leaves every item
-    marked as waiting for the index: clear the marks as `radar reindex` does, or the first writer
-    would index every item again. How many were marked."""
-    from sqlalchemy import update
-
-    from index.store.models import items
-    from index.store.sql_store import SqlStore
-
-    store = SqlStore.open(None, data_dir)
-    try:
-        with store.engine.begin() as conn:
-            return conn.execute(update(items).where(items.c.index_pending).values(index_pending=False)).rowcount
-    finally:
-        store.close()
 
 
 def load_figures(data_dir: Path, work: Path) -> dict[str, Any]:
@@ -374,7 +356,7 @@ def main() -> None:
             data_dir = Path(shutil.copytree(built_dir, work / "data"))  # the writers change it
         else:
             data_dir, built = data_directory(work, count)
-        figures: dict[str, Any] = {"items": count, "data": built, "index_marks_cleared": clear_index_marks(data_dir)}
+        figures: dict[str, Any] = {"items": count, "data": built}
         figures["load"] = load_figures(data_dir, work)
         figures["memory"] = memory_figures(work)
     finally:

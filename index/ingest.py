@@ -128,28 +128,19 @@ def stored_item(incoming: IngestItem, tags: TaggedItem, fetched_at: dt.datetime)
     )
 
 
-class Ingester:
-    """Tags, stores and indexes items. The index is committed every `commit_every` items (a
-    commit costs a fraction of a second whatever its size) and at the end; items are taken out
-    of the outbox only once a commit holds them. Once the engine raises IndexUnavailableError,
-    the Ingester leaves the index alone for the rest of its life (one attempt per run, not one
-    per batch, against an engine that is down) and only stores; `index_unavailable` says why."""
+class Outbox:
+    """Indexes the items waiting in the store's outbox. The index is committed every
+    `commit_every` items (a commit costs a fraction of a second whatever its size) and at the
+    end; items are taken out of the outbox only once a commit holds them. Once the engine raises
+    IndexUnavailableError, the index is left alone for the rest of this object's life (one
+    attempt per run, not one per batch, against an engine that is down); `index_unavailable`
+    says why."""
 
-    def __init__(
-        self,
-        tagger: ItemTagger,
-        store: Store,
-        engine: SearchEngine,
-        batch_size: int = 256,
-        commit_every: int = 2048,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-    ):
-        self.tagger = tagger
+    def __init__(self, store: Store, engine: SearchEngine, batch_size: int = 256, commit_every: int = 2048):
         self.store = store
         self.engine = engine
         self.batch_size = batch_size
         self.commit_every = commit_every
-        self.clock = clock
         self.index_unavailable: str | None = None
         self._uncommitted: set[str] = set()  # in the index writer, not yet committed
 
@@ -157,7 +148,7 @@ class Ingester:
         """Index every stored item waiting for the index (story ids and versions as the store
         now has them), commit, and clear their marks; returns how many. When the index cannot be
         written, the items stay marked and this returns 0 (see `index_unavailable`)."""
-        return self._indexing(self._drain)
+        return self.attempt(self._drain)
 
     def index_down(self, reason: str) -> None:
         """Leave the index alone from now on: it cannot be written (`reason` says why)."""
@@ -167,7 +158,7 @@ class Ingester:
         # Not committed, so still marked in the store: the next run indexes them.
         self._uncommitted.clear()
 
-    def _indexing(self, work: Callable[[], int]) -> int:
+    def attempt(self, work: Callable[[], int]) -> int:
         """`work`, unless the index is known to be down; a failure to write it marks it down."""
         if self.index_unavailable is not None:
             return 0
@@ -199,6 +190,24 @@ class Ingester:
         self.store.mark_indexed(self._uncommitted)
         self._uncommitted.clear()
 
+
+class Ingester(Outbox):
+    """Tags, stores and indexes items, draining the outbox as it goes; once the index cannot be
+    written, it only stores (the items wait in the outbox for the next run)."""
+
+    def __init__(
+        self,
+        tagger: ItemTagger,
+        store: Store,
+        engine: SearchEngine,
+        batch_size: int = 256,
+        commit_every: int = 2048,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):
+        super().__init__(store, engine, batch_size, commit_every)
+        self.tagger = tagger
+        self.clock = clock
+
     def ingest(self, items: Iterable[IngestItem], report: IngestReport | None = None) -> IngestReport:
         """Tag, store and index `items` batch by batch; counts go to `report`. The tagger may
         work ahead of the store (in another process); the store still takes batches in order."""
@@ -224,7 +233,7 @@ class Ingester:
                 count_ingested(status, sum(outcome.status == status for outcome in outcomes))
             # An item stored again since the writer took it (a later line, same page) goes again.
             self._uncommitted.difference_update(record.id for record in records)
-            self._indexing(self._index_pending)
+            self.attempt(self._index_pending)
         self.drain_outbox()
         if self.index_unavailable is not None:
             report.index_unavailable = self.index_unavailable

@@ -62,6 +62,9 @@ class Store(Protocol):
 
     def mark_indexed(self, ids: Iterable[str]) -> None: ...
 
+    def mark_pending(self, ids: Iterable[str]) -> None:
+        """Put these items back in the outbox: the index lacks their latest version."""
+
     def fingerprints(self) -> Iterator[tuple[str, str]]:
         """(id, content_hash) of every stored item, in id order."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -148,49 +147,43 @@ def reindex() -> None:
 
 
 def _rebuild(store: Store, engine: SearchEngine) -> str:
-    began = time.perf_counter()
-    count = engine.rebuild(store.iter_items())
-    while pending := store.pending_index(1000):  # the rebuild holds them all now
-        store.mark_indexed(item.id for item in pending)
-    return f"reindexed {count} items in {time.perf_counter() - began:.1f} s"
+    from index.rebuild import rebuild_index
+
+    return rebuild_index(store, engine).summary()
 
 
 def check() -> None:
     """Compare the store and the index; report items missing from the index, stale in it, or
     in it but not in the store, and how many of them wait for the index (stored while it could
     not be written). Exit status 1 when they differ."""
+    from index.rebuild import compare
     from radar.engines import open_search_engine, open_store
 
     settings = Settings.from_env()
     store, engine = open_store(settings), open_search_engine(settings)
     try:
         try:
-            indexed = dict(engine.fingerprints())
+            found = compare(store, engine)
         except IndexOutdatedError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        missing, stale, stored = [], [], 0
-        for item_id, digest in store.fingerprints():
-            stored += 1
-            found = indexed.pop(item_id, None)
-            if found is None:
-                missing.append(item_id)
-            elif found != digest:
-                stale.append(item_id)
-        extra = sorted(indexed)
         waiting = store.pending_index_count()
     finally:
         engine.close()
         store.close()
-    typer.echo(f"{stored} items in the store, {stored - len(missing) + len(extra)} in the index")
-    for label, ids in (("missing from the index", missing), ("stale in the index", stale), ("not in the store", extra)):
+    typer.echo(f"{found.stored} items in the store, {len(found.indexed)} in the index")
+    for label, ids in (
+        ("missing from the index", found.missing),
+        ("stale in the index", found.stale),
+        ("not in the store", found.extra),
+    ):
         if ids:
             typer.echo(f"{len(ids)} {label}: {', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}")
-    if waiting and (missing or stale):
+    if waiting and (found.missing or found.stale):
         typer.echo(
             f"{waiting} items wait for the index (stored while it could not be written); the next ingest indexes them"
         )
-    if missing or stale or extra:
+    if not found.agree:
         typer.echo("run `radar reindex` to rebuild the index from the store", err=True)
         raise typer.Exit(1)
     typer.echo("store and index agree")

@@ -60,6 +60,8 @@ if [ "$(as_postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]
     say "creating role $ROLE"
     as_postgres -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PASSWORD'"
 fi
+# CREATEDB: bench/postgres_ingest.py makes (and drops) a database of its own for each run.
+as_postgres -c "ALTER ROLE $ROLE CREATEDB"
 if [ "$(as_postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != 1 ]; then
     say "creating database $DATABASE"
     as_postgres -c "CREATE DATABASE $DATABASE OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0"

@@ -153,6 +153,15 @@ class SqlStore:
                 query = update(items).where(items.c.id.in_(chunk), items.c.index_pending)
                 conn.execute(query.values(index_pending=False))
 
+    def mark_pending(self, ids: Iterable[str]) -> None:
+        """Put these items back in the outbox: the search index lacks their latest version."""
+        ids = sorted(set(ids))
+        if not ids:
+            return
+        with write_transaction(self.engine) as conn:
+            for chunk in chunks(ids):
+                conn.execute(update(items).where(items.c.id.in_(chunk)).values(index_pending=True))
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, item_id: str) -> StoredItem | None:

@@ -37,6 +37,7 @@ def test_sql_store_has_every_method_of_the_store_protocol() -> None:
     protocol_methods = {name for name in vars(Store) if not name.startswith("_")}
     assert protocol_methods == {
         *("upsert", "get", "versions", "story", "story_sizes", "iter_items", "pending_index", "mark_indexed"),
+        "mark_pending",
         *("pending_index_count", "fingerprints", "count", "close"),
     }
     assert all(callable(getattr(SqlStore, name, None)) for name in protocol_methods)
@@ -178,9 +179,20 @@ def test_new_and_updated_items_wait_for_the_index_until_marked(store: SqlStore) 
     assert (pending.id, pending.version, pending.title) == ("a", 2, "Changed")
 
 
+def test_items_put_back_wait_for_the_index_again(store: SqlStore) -> None:
+    store.upsert([make_item("a"), make_item("b"), make_item("c")])
+    store.mark_indexed(["a", "b", "c"])
+    store.mark_pending(iter(["c", "a", "c"]))
+    assert [(i.id, i.version) for i in store.pending_index()] == [("a", 1), ("c", 1)]
+    store.mark_pending(["a"])  # already waiting: still once
+    assert store.pending_index_count() == 2
+
+
 def test_marking_unknown_or_no_ids_is_harmless(store: SqlStore) -> None:
     store.mark_indexed([])
     store.mark_indexed(["never-stored"])
+    store.mark_pending([])
+    store.mark_pending(["never-stored"])
     assert store.count() == 0
 
 
