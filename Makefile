@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python -m bench.alert_speed
 	$(BIN)/python -m bench.alert_latency
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.postgres_ingest
 
 ## lint: ruff (lint and format check), mypy, and pip-audit over requirements.lock (fails on a known
 ## vulnerability; says "could not audit: ..." and goes on when the vulnerability service is out of reach)
