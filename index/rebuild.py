@@ -92,4 +92,3 @@ def _clear_marks_held(store: Store, indexed: dict[str, str]) -> None:
         held = [item.id for item in pending if indexed.get(item.id) == item.content_hash]
         keep.update(item.id for item in pending if indexed.get(item.id) != item.content_hash)
         store.mark_indexed(held)
-

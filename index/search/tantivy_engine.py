@@ -88,6 +88,7 @@ class TantivyEngine:
         self._writer: tantivy.IndexWriter | None = None
         self._generation: str | None = None
         self._pointer_stamp: tuple[int, int] | None = None
+        self._meta_stamp: tuple[int, int] | None = None
         self._counting: ThreadPoolExecutor | None = None
 
     # --- lifecycle --------------------------------------------------------------------
@@ -102,6 +103,7 @@ class TantivyEngine:
     def _live(self) -> tantivy.Index:
         """The live generation's index, reopened if another process swapped it."""
         if self._index is not None and self._pointer_state() == self._pointer_stamp:
+            self._see_other_commits(self._index)
             return self._index
         self._drop_writer()
         pointer = self.directory / POINTER
@@ -125,7 +127,24 @@ class TantivyEngine:
         register_analyzers(index)
         self._index, self._generation = index, generation
         self._pointer_stamp = self._pointer_state()
+        self._meta_stamp = self._meta_state()
         return index
+
+    def _meta_state(self) -> tuple[int, int] | None:
+        try:
+            stat = (self.directory / str(self._generation) / "meta.json").stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def _see_other_commits(self, index: tantivy.Index) -> None:
+        """Reload the searcher when another process has committed since (tantivy replaces meta.json
+        on every commit): its own watcher would too, but up to half a second later, and a search
+        right after an ingest elsewhere should find what it stored."""
+        stamp = self._meta_state()
+        if stamp != self._meta_stamp:
+            index.reload()
+            self._meta_stamp = stamp
 
     def _new_generation(self) -> str:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")

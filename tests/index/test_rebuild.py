@@ -54,7 +54,7 @@ def found(engine: TantivyEngine, text: str) -> set[str]:
     return {hit.id for hit in engine.search(SearchQuery(text)).hits}
 
 
-def test_an_item_ingested_while_the_rebuild_reads_the_store_is_in_the_new_index(store: SqlStore, index_dir: Path) -> None:
+def test_an_item_ingested_while_the_rebuild_reads_is_in_the_new_index(store: SqlStore, index_dir: Path) -> None:
     engine = handle(index_dir)
     store.upsert([make_item("a", title="Age assurance code"), make_item("b"), make_item("c")])
     Outbox(store, engine).drain_outbox()

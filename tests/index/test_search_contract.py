@@ -488,11 +488,19 @@ def test_processes_opening_a_fresh_index_at_once_share_one(opener: Opener) -> No
     first.close()  # writers take turns (tantivy's lock; the ingest's turn across processes)
     second.add([make_item("late", jurisdictions=("NZ",))])
     second.commit()
-    # Both wrote to the one index every handle opened afterwards finds. (A tantivy handle sees
-    # another process's commits once its reader reloads, within half a second: a fresh one at once.)
-    later = opener()
-    assert search(later).total == len(CORPUS) + 1
-    assert ids(later.search(SearchQuery("country:NZ"))) == {"late"}
+    # Both wrote to the one index, which every handle searches.
+    for other in (*handles[1:], opener()):
+        assert search(other).total == len(CORPUS) + 1
+        assert ids(other.search(SearchQuery("country:NZ"))) == {"late"}
+
+
+def test_a_commit_is_found_at_once_by_every_handle(opener: Opener) -> None:
+    writer, reader = opener(), opener()  # as the scheduler and the API hold them
+    assert search(reader).total == 0
+    for round_ in range(3):
+        writer.add([make_item(f"new-{round_}", jurisdictions=("SG",))])
+        writer.commit()
+        assert search(reader, jurisdictions=("SG",)).total == round_ + 1
 
 
 def test_rebuild_of_nothing_empties_the_index(engine: SearchEngine) -> None:
