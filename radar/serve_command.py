@@ -61,12 +61,17 @@ def web_app(settings: Settings, host: str, command: str) -> FastAPI:
 
 
 def run_web(app: FastAPI, host: str, port: int) -> None:
-    """Serve `app` until SIGINT or SIGTERM (uvicorn stops gracefully, then raises the signal again
-    for the handler that was there before it). Uvicorn's lines go to the logging set up by
-    radar/logging_setup.py: it is given no configuration or level of its own."""
+    """Serve `app` until SIGINT or SIGTERM. Uvicorn stops gracefully, then raises the signal again
+    for the handler that was there before it: StopSignals' records it, so the process exits 0
+    (a service manager or `docker compose stop` sees a clean stop, not a death by signal).
+    Uvicorn's lines go to the logging set up by radar/logging_setup.py: it is given no
+    configuration or level of its own."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_config=None, log_level=None)
+    from radar.stop_signals import StopSignals
+
+    with StopSignals():
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level=None)
 
 
 def _is_loopback(host: str) -> bool:
