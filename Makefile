@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test bench lint format lock clean
+.PHONY: setup run test bench fuzz lint format lock clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,14 @@ bench: setup
 	$(BIN)/python -m bench.alert_latency
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.postgres_ingest
+
+## fuzz: coverage-guided fuzzing (atheris) of the query parser, feeds, article pages and dates, each
+## for FUZZ_SECONDS; a crash stops with its input in .fuzz/<target>/ (tests/security/coverage_fuzz.py)
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	for target in query feed article dates; do \
+		$(BIN)/python -m tests.security.coverage_fuzz $$target -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 || exit 1; \
+	done
 
 ## lint: ruff (lint and format check), mypy, and pip-audit over requirements.lock (fails on a known
 ## vulnerability; says "could not audit: ..." and goes on when the vulnerability service is out of reach)

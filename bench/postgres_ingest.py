@@ -63,7 +63,7 @@ def drop_database(url: str, database_url: str) -> None:
     admin.dispose()
 
 
-def afterwards(database_url: str, data_dir: Path) -> dict[str, Any]:
+def afterwards(database_url: str, data_dir: Path) -> dict[str, float]:
     """The store's and the index's item counts and sizes, read by a fresh process's handles."""
     from index.records import SearchQuery
     from radar.engines import open_search_engine, open_store
@@ -72,7 +72,7 @@ def afterwards(database_url: str, data_dir: Path) -> dict[str, Any]:
     settings = Settings(data_dir=data_dir, database_url=database_url, elasticsearch_url=None)
     store, engine = open_store(settings), open_search_engine(settings)
     try:
-        figures = {
+        figures: dict[str, float] = {
             "stored": store.count(),
             "indexed": engine.search(SearchQuery()).total,
             "waiting_for_index": store.pending_index_count(),
@@ -147,4 +147,4 @@ def report(figures: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
