@@ -50,6 +50,7 @@ bench: setup
 ## for FUZZ_SECONDS; a crash stops with its input in .fuzz/<target>/ (tests/security/coverage_fuzz.py)
 FUZZ_SECONDS ?= 60
 fuzz: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-fuzz.lock
 	for target in query feed article dates; do \
 		$(BIN)/python -m tests.security.coverage_fuzz $$target -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 || exit 1; \
 	done

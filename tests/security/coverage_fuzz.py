@@ -134,7 +134,7 @@ TARGETS = {
 
 
 def main(argv: list[str]) -> None:
-    import atheris  # a dev dependency (pyproject's dev extra); imported here so the tests need it not
+    import atheris  # installed by `make fuzz` (requirements-fuzz.lock); imported here so the tests need it not
 
     with atheris.instrument_imports(include=INSTRUMENTED, exclude=NOT_INSTRUMENTED):
         for module in TARGET_MODULES:
