@@ -10,6 +10,7 @@ import hashlib
 import logging
 import re
 import secrets
+import urllib.parse
 
 from fastapi import Request
 from limits import RateLimitItem, parse
@@ -121,7 +122,15 @@ async def check_csrf(request: Request) -> None:
 
 
 # Query parameters that are credentials: an unsubscribe link's key, a feed reader's token.
-_SECRET_PARAMETER = re.compile(r"(?<=[?&])(key|token)=[^&\s\"]*")
+_SECRET_NAMES = {"key", "token"}
+_PARAMETER = re.compile(r"(?<=[?&])([^=&\s\"]*)=([^&\s\"]*)")
+
+
+def _hide_secret(match: re.Match[str]) -> str:
+    """A query parameter, its value hidden when its name is a secret's, spelled plainly or
+    percent-encoded (`%74oken=` is `token=` to the server that reads it)."""
+    name = match.group(1)
+    return f"{name}=[hidden]" if urllib.parse.unquote_plus(name) in _SECRET_NAMES else match.group(0)
 
 
 class HideUrlSecrets(logging.Filter):
@@ -131,6 +140,6 @@ class HideUrlSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _SECRET_PARAMETER.sub(r"\1=[hidden]", each) if isinstance(each, str) else each for each in record.args
+                _PARAMETER.sub(_hide_secret, each) if isinstance(each, str) else each for each in record.args
             )
         return True

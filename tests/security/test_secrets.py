@@ -6,12 +6,14 @@ are kept out of their logs and errors by tests/alerts."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.protection import HideUrlSecrets
 from api.routes.settings import hidden_password
 from tests.radar.test_cli import radar
 
@@ -66,3 +68,25 @@ def test_the_settings_answer_holds_no_secret(client_for: Callable[..., TestClien
     answer = client.get("/api/settings")
     assert answer.status_code == 200
     assert "s3cret" not in answer.text and "smtp" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("request_line", "logged"),
+    [
+        ("GET /unsubscribe/7?key=s3cret HTTP/1.1", "GET /unsubscribe/7?key=[hidden] HTTP/1.1"),
+        ("GET /feeds/search.atom?q=scam&token=s3cret", "GET /feeds/search.atom?q=scam&token=[hidden]"),
+        # Percent-encoded names are the same parameters to the server that reads them.
+        ("GET /calendar.ics?%74oken=s3cret&country=SG", "GET /calendar.ics?%74oken=[hidden]&country=SG"),
+        ("GET /unsubscribe/7?%6B%65%79=s3cret", "GET /unsubscribe/7?%6B%65%79=[hidden]"),
+        ("GET /unsubscribe/7?%6b%65%79=s3cret", "GET /unsubscribe/7?%6b%65%79=[hidden]"),
+        # Other parameters, and words in a search, are left as they are.
+        ("GET /?q=token%3Dabc&keyword=age", "GET /?q=token%3Dabc&keyword=age"),
+        ("GET /?q=key=value", "GET /?q=key=value"),
+    ],
+)
+def test_the_access_log_hides_secret_parameters_however_spelled(request_line: str, logged: str) -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s" %d', ("1.2.3.4", request_line, 200), None
+    )
+    assert HideUrlSecrets().filter(record)
+    assert record.getMessage() == f'1.2.3.4 - "{logged}" 200'
