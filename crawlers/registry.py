@@ -20,6 +20,7 @@ Families:
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,11 @@ def _source(entry: object, number: int, problems: list[Problem]) -> Source | Non
     for selector in ("links", "next_page"):
         if isinstance(values.get(selector), str) and (problem_text := _selector_problem(values[selector])):
             problem(selector, problem_text)
+    if isinstance(values.get("encoding"), str):
+        try:
+            codecs.lookup(values["encoding"])
+        except LookupError:
+            problem("encoding", f"{values['encoding']!r} is not an encoding (e.g. shift_jis, cp949, gb18030)")
     for pattern in ("follow",):
         if isinstance(values.get(pattern), str):
             try:

@@ -83,6 +83,7 @@ def test_every_problem_is_reported_with_its_entry_and_field(tmp_path: Path) -> N
             {**MINIMAL, "id": "bad-four", "family": "listing", "links": "ul >> a", "next_page": "//a[@class="},
             {key: value for key, value in MINIMAL.items() if key != "url"},
             "just text",
+            {**MINIMAL, "id": "bad-five", "encoding": "shift-jsi"},
         ],
     )
     assert "bad-one: kind: 'blog' is not a kind; known: court, industry, intergovernmental, legislature, " in found[1]
@@ -93,6 +94,7 @@ def test_every_problem_is_reported_with_its_entry_and_field(tmp_path: Path) -> N
     assert any(line.startswith("bad-two: jurisdiction: 'Singapore': use an ISO 3166-1 alpha-2 code") for line in found)
     assert "bad-two: language: 'english': use an ISO 639-1 code (en, ja, id)" in found
     assert "bad-two: rhythm_days: must be at least 1" in found
+    assert "bad-five: encoding: 'shift-jsi' is not an encoding (e.g. shift_jis, cp949, gb18030)" in found
     assert "bad-three: encoding: is not a field of a listing entry (it is one of feed)" in found
     assert any(line.startswith("bad-three: follow: is not a valid regular expression") for line in found)
     assert "bad-three: enabled: must be bool, not 'yes'" in found
