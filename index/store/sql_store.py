@@ -145,22 +145,20 @@ class SqlStore:
 
     def mark_indexed(self, ids: Iterable[str]) -> None:
         """Take these items out of the outbox: the search index has their latest version."""
-        ids = sorted(set(ids))
-        if not ids:
-            return
-        with write_transaction(self.engine) as conn:
-            for chunk in chunks(ids):
-                query = update(items).where(items.c.id.in_(chunk), items.c.index_pending)
-                conn.execute(query.values(index_pending=False))
+        self._mark(ids, waiting=False)
 
     def mark_pending(self, ids: Iterable[str]) -> None:
         """Put these items back in the outbox: the search index lacks their latest version."""
+        self._mark(ids, waiting=True)
+
+    def _mark(self, ids: Iterable[str], waiting: bool) -> None:
         ids = sorted(set(ids))
         if not ids:
             return
         with write_transaction(self.engine) as conn:
             for chunk in chunks(ids):
-                conn.execute(update(items).where(items.c.id.in_(chunk)).values(index_pending=True))
+                query = update(items).where(items.c.id.in_(chunk), items.c.index_pending.is_not(waiting))
+                conn.execute(query.values(index_pending=waiting))
 
     # -- reading ------------------------------------------------------------------------------
 
