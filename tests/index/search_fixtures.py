@@ -7,14 +7,16 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from index.protocols import SearchEngine
-from index.records import StoredItem
+from index.records import SearchQuery, StoredItem
 from index.search.elastic_engine import ElasticEngine
 from index.search.expansion import Equivalents, default_equivalents_file
 from index.search.tantivy_engine import TantivyEngine
@@ -227,3 +229,16 @@ def engine_opener(kind: str, tmp_path: Path) -> Iterator[Callable[[], SearchEngi
         cleaner.close()
     for engine in opened:
         engine.close()
+
+
+def searched_at_once(handles: Sequence[SearchEngine]) -> list[int]:
+    """Each handle's first search (which opens or creates the index), all at the same moment, as
+    processes starting together make theirs; the totals found."""
+    start = threading.Barrier(len(handles))
+
+    def first_use(handle: SearchEngine) -> int:
+        start.wait()
+        return handle.search(SearchQuery()).total
+
+    with ThreadPoolExecutor(len(handles)) as pool:
+        return list(pool.map(first_use, handles))

@@ -6,16 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from index.protocols import SearchEngine
 from index.records import FACET_FIELDS, MAX_LIMIT, QueryError, SearchQuery, SearchResult, StoredItem
-from tests.index.search_fixtures import CORPUS, ENGINES, HOSTILE_TEXT, HOSTILE_TITLE, day, engine_opener, make_item
+from tests.index.search_fixtures import (
+    CORPUS,
+    ENGINES,
+    HOSTILE_TEXT,
+    HOSTILE_TITLE,
+    day,
+    engine_opener,
+    make_item,
+    searched_at_once,
+)
 
 Opener = Callable[[], SearchEngine]
 
@@ -474,14 +481,7 @@ def test_processes_opening_a_fresh_index_at_once_share_one(opener: Opener) -> No
     # As the api and the scheduler starting together on a fresh deployment: each handle's first use
     # creates the index when there is none, all at the same moment.
     handles = [opener() for _ in range(4)]
-    start = threading.Barrier(len(handles))
-
-    def first_use(handle: SearchEngine) -> int:
-        start.wait()
-        return handle.search(SearchQuery()).total
-
-    with ThreadPoolExecutor(len(handles)) as pool:
-        assert list(pool.map(first_use, handles)) == [0] * len(handles)
+    assert searched_at_once(handles) == [0] * len(handles)
     first, second = handles[0], handles[-1]
     first.add(CORPUS)
     first.commit()
