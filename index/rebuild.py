@@ -24,11 +24,15 @@ class Differences:
     missing: list[str] = field(default_factory=list)  # in the store, not in the index
     stale: list[str] = field(default_factory=list)  # in the index at another version
     extra: list[str] = field(default_factory=list)  # in the index, not in the store
-    indexed: dict[str, str] = field(default_factory=dict, repr=False)  # the index's (id, content hash)
+    held: dict[str, str] = field(default_factory=dict, repr=False)  # in the index at the stored version: hashes
 
     @property
     def agree(self) -> bool:
         return not (self.missing or self.stale or self.extra)
+
+    @property
+    def indexed(self) -> int:
+        return len(self.held) + len(self.stale) + len(self.extra)
 
 
 @dataclass
@@ -49,18 +53,21 @@ class Rebuilt:
 
 
 def compare(store: Store, engine: SearchEngine) -> Differences:
-    """The index's fingerprints against the store's (both whole: at 1,000,000 items, about
-    200 MB for the index's, held while the store's stream past)."""
-    found = Differences(indexed=dict(engine.fingerprints()))
-    unseen = dict(found.indexed)
+    """The index's fingerprints against the store's. The index's are read whole (at 1,000,000
+    items, one dictionary of some 200 MB), the store's stream past them; each one matched moves
+    to `held`, so the dictionary never grows beyond the index's size."""
+    unmatched = dict(engine.fingerprints())
+    found = Differences()
     for item_id, digest in store.fingerprints():
         found.stored += 1
-        held = unseen.pop(item_id, None)
-        if held is None:
+        in_index = unmatched.pop(item_id, None)
+        if in_index is None:
             found.missing.append(item_id)
-        elif held != digest:
+        elif in_index != digest:
             found.stale.append(item_id)
-    found.extra = sorted(unseen)
+        else:
+            found.held[item_id] = digest
+    found.extra = sorted(unmatched)
     return found
 
 
@@ -72,7 +79,7 @@ def rebuild_index(store: Store, engine: SearchEngine) -> Rebuilt:
     count = engine.rebuild(store.iter_items())
     found = compare(store, engine)
     store.mark_pending([*found.missing, *found.stale])
-    _clear_marks_held(store, found.indexed)
+    _clear_marks_held(store, found.held)
     outbox = Outbox(store, engine)
     caught_up = outbox.drain_outbox()
     return Rebuilt(
@@ -84,11 +91,11 @@ def rebuild_index(store: Store, engine: SearchEngine) -> Rebuilt:
     )
 
 
-def _clear_marks_held(store: Store, indexed: dict[str, str]) -> None:
+def _clear_marks_held(store: Store, held: dict[str, str]) -> None:
     """Take out of the outbox the items the new index holds at their stored version (stored while
-    an earlier index could not be written, say); the others stay for the drain."""
+    an earlier index could not be written, say); the others, and any stored since the
+    comparison, stay for the drain."""
     keep: set[str] = set()
     while pending := store.pending_index(1000, skip=keep):
-        held = [item.id for item in pending if indexed.get(item.id) == item.content_hash]
-        keep.update(item.id for item in pending if indexed.get(item.id) != item.content_hash)
-        store.mark_indexed(held)
+        store.mark_indexed(item.id for item in pending if held.get(item.id) == item.content_hash)
+        keep.update(item.id for item in pending if held.get(item.id) != item.content_hash)

@@ -171,7 +171,7 @@ def check() -> None:
     finally:
         engine.close()
         store.close()
-    typer.echo(f"{found.stored} items in the store, {len(found.indexed)} in the index")
+    typer.echo(f"{found.stored} items in the store, {found.indexed} in the index")
     for label, ids in (
         ("missing from the index", found.missing),
         ("stale in the index", found.stale),
