@@ -130,12 +130,17 @@ def _declared(body: bytes, encoding: str) -> bytes:
 
 
 def _link(raw: Any, base: str) -> str | None:
-    link = raw.get("link") or next(
-        (item.get("href") for item in raw.get("links", []) if item.get("rel") in (None, "alternate")), None
+    # feedparser passes on whatever an element held: a <links> element of text is a string here.
+    links = raw.get("links")
+    alternates = (
+        item.get("href")
+        for item in (links if isinstance(links, list) else [])
+        if isinstance(item, dict) and item.get("rel") in (None, "alternate")
     )
+    link = raw.get("link") or next(alternates, None)
     if not link and str(raw.get("id", "")).startswith(("http://", "https://")):
         link = raw["id"]  # an Atom id that is the article's URL
-    return _joined(base, link.strip()) if link else None
+    return _joined(base, link.strip()) if isinstance(link, str) and link.strip() else None
 
 
 def _joined(base: str, link: str) -> str | None:

@@ -123,3 +123,20 @@ def test_json_feeds_with_any_values_are_read_or_refused(body: bytes) -> None:
 def test_what_crashed_is_read_or_refused(body: bytes) -> None:
     feed = read_or_refuse(body, {})
     assert feed is None or all(entry.url is None and entry.published is None for entry in feed.entries)
+
+
+# Found by atheris (make fuzz): feedparser hands on a <links> element of text as a string, and
+# reading it as a list of link dictionaries raised AttributeError.
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>NGO</title><entry><title>Code</title>'
+        b"<links>oops</links></entry></feed>",
+        b'<rss version="2.0"><channel><title>R</title><item><title>Code</title><links>oops</links></item>'
+        b"</channel></rss>",
+    ],
+    ids=["atom", "rss"],
+)
+def test_a_links_element_of_text_is_no_link(body: bytes) -> None:
+    (entry,) = parse_feed(body, "https://regulator.example/feed.xml", today=TODAY).entries
+    assert (entry.title, entry.url) == ("Code", None)
