@@ -142,7 +142,7 @@ class Outbox:
         self.batch_size = batch_size
         self.commit_every = commit_every
         self.index_unavailable: str | None = None
-        self._uncommitted: set[str] = set()  # in the index writer, not yet committed
+        self._uncommitted: dict[str, int] = {}  # in the index writer, not yet committed: id -> version
 
     def drain_outbox(self) -> int:
         """Index every stored item waiting for the index (story ids and versions as the store
@@ -179,7 +179,7 @@ class Outbox:
         indexed = 0
         while pending := self.store.pending_index(self.batch_size, skip=self._uncommitted):
             self.engine.add(pending)
-            self._uncommitted.update(item.id for item in pending)
+            self._uncommitted.update((item.id, item.version) for item in pending)
             indexed += len(pending)
             if len(self._uncommitted) >= self.commit_every:
                 self._commit()
@@ -232,7 +232,8 @@ class Ingester(Outbox):
             for status in ("new", "updated", "unchanged"):
                 count_ingested(status, sum(outcome.status == status for outcome in outcomes))
             # An item stored again since the writer took it (a later line, same page) goes again.
-            self._uncommitted.difference_update(record.id for record in records)
+            for record in records:
+                self._uncommitted.pop(record.id, None)
             self.attempt(self._index_pending)
         self.drain_outbox()
         if self.index_unavailable is not None:

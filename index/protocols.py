@@ -5,7 +5,7 @@ The index is derived from the store: everything in it can be rebuilt from `Store
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Protocol
 
 from index.records import ItemVersion, SearchQuery, SearchResult, StoredItem, UpsertOutcome
@@ -60,7 +60,10 @@ class Store(Protocol):
         """How many items wait for the index."""
         ...
 
-    def mark_indexed(self, ids: Iterable[str]) -> None: ...
+    def mark_indexed(self, versions: Mapping[str, int]) -> None:
+        """Take these items out of the outbox (id -> the version the index now holds), each only
+        while that version is still the stored one: a newer version stored meanwhile, by another
+        process, stays waiting for the index."""
 
     def mark_pending(self, ids: Iterable[str]) -> None:
         """Put these items back in the outbox: the index lacks their latest version."""

@@ -97,5 +97,5 @@ def _clear_marks_held(store: Store, held: dict[str, str]) -> None:
     comparison, stay for the drain."""
     keep: set[str] = set()
     while pending := store.pending_index(1000, skip=keep):
-        store.mark_indexed(item.id for item in pending if held.get(item.id) == item.content_hash)
+        store.mark_indexed({item.id: item.version for item in pending if held.get(item.id) == item.content_hash})
         keep.update(item.id for item in pending if held.get(item.id) != item.content_hash)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,22 +143,34 @@ class SqlStore:
             ]
             conn.execute(insert(item_versions), versions)
 
-    def mark_indexed(self, ids: Iterable[str]) -> None:
-        """Take these items out of the outbox: the search index has their latest version."""
-        self._mark(ids, waiting=False)
+    def mark_indexed(self, versions: Mapping[str, int]) -> None:
+        """Take these items out of the outbox (id -> the version the index now holds), each only
+        while that version is the stored one."""
+        if not versions:
+            return
+        query = (
+            update(items)
+            .where(
+                items.c.id == bindparam("indexed_id"),
+                items.c.version == bindparam("indexed_version"),
+                items.c.index_pending,
+            )
+            .values(index_pending=False)
+        )
+        rows = [{"indexed_id": item_id, "indexed_version": version} for item_id, version in sorted(versions.items())]
+        with write_transaction(self.engine) as conn:
+            for chunk in chunks(rows):
+                conn.execute(query, chunk)
 
     def mark_pending(self, ids: Iterable[str]) -> None:
         """Put these items back in the outbox: the search index lacks their latest version."""
-        self._mark(ids, waiting=True)
-
-    def _mark(self, ids: Iterable[str], waiting: bool) -> None:
         ids = sorted(set(ids))
         if not ids:
             return
         with write_transaction(self.engine) as conn:
             for chunk in chunks(ids):
-                query = update(items).where(items.c.id.in_(chunk), items.c.index_pending.is_not(waiting))
-                conn.execute(query.values(index_pending=waiting))
+                query = update(items).where(items.c.id.in_(chunk), items.c.index_pending.is_(False))
+                conn.execute(query.values(index_pending=True))
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -177,7 +177,7 @@ def build_data_dir(data_dir: Path, items: Iterable[StoredItem], **settings: Any)
         pending = store.pending_index(limit=100_000)
         engine.add(pending)
         engine.commit()
-        store.mark_indexed(stored.id for stored in pending)
+        store.mark_indexed({stored.id: stored.version for stored in pending})
     finally:
         engine.close()
         store.close()

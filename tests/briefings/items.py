@@ -327,7 +327,7 @@ def build_data_dir(data_dir: Path, today: dt.date, extra: list[StoredItem] | Non
         store.upsert([*Items(today).all(), *(extra or [])])
         engine.rebuild(store.iter_items())
         while pending := store.pending_index(1000):
-            store.mark_indexed(item.id for item in pending)
+            store.mark_indexed({item.id: item.version for item in pending})
     finally:
         engine.close()
         store.close()

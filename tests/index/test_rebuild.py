@@ -1,4 +1,5 @@
-"""Rebuilding the index while another process ingests (index/rebuild.py), on every store engine
+"""Rebuilding the index while another process ingests (index/rebuild.py), and the outbox while
+another process stores (index/ingest.Outbox), on every store engine
 and a real tantivy index with two handles on it, as `radar reindex` and the scheduler hold."""
 
 from __future__ import annotations
@@ -105,3 +106,34 @@ def test_what_cannot_be_indexed_after_the_swap_waits_in_the_outbox(store: SqlSto
     assert Outbox(store, next_run).drain_outbox() == 1
     assert found(next_run, "quokka") == {"late"}
     assert compare(store, next_run).agree
+
+
+class CommitWithAWriterBeside:
+    """An engine whose first commit lets another process store first (`meanwhile`)."""
+
+    def __init__(self, engine: TantivyEngine, meanwhile: Any) -> None:
+        self.engine, self.meanwhile = engine, meanwhile
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    def commit(self) -> None:
+        if self.meanwhile is not None:
+            self.meanwhile()
+            self.meanwhile = None
+        self.engine.commit()
+
+
+def test_a_version_stored_elsewhere_while_the_index_commits_stays_waiting(store: SqlStore, index_dir: Path) -> None:
+    engine = handle(index_dir)
+    store.upsert([make_item("a", title="Quokka first draft")])
+
+    def other_process_updates() -> None:
+        store.upsert([make_item("a", title="Wombat final text")])
+
+    assert Outbox(store, CommitWithAWriterBeside(engine, other_process_updates)).drain_outbox() == 1  # type: ignore[arg-type]
+    [waiting] = store.pending_index()  # the index holds version 1: version 2 is not marked indexed
+    assert (waiting.id, waiting.version) == ("a", 2)
+    assert Outbox(store, engine).drain_outbox() == 1
+    assert found(engine, "wombat") == {"a"} and found(engine, "quokka") == set()
+    assert store.pending_index_count() == 0

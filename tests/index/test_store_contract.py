@@ -64,7 +64,7 @@ def test_new_items_are_stored_and_read_back_as_given(store: SqlStore) -> None:
 def test_the_same_items_again_change_nothing(store: SqlStore) -> None:
     batch = [make_item("a"), make_item("b")]
     store.upsert(batch)
-    store.mark_indexed(["a", "b"])
+    store.mark_indexed({"a": 1, "b": 1})
 
     outcomes = store.upsert(batch)
 
@@ -168,10 +168,10 @@ def test_new_and_updated_items_wait_for_the_index_until_marked(store: SqlStore) 
     assert [i.id for i in store.pending_index(limit=2)] == ["a", "b"]
     assert store.pending_index_count() == 3
 
-    store.mark_indexed(["a", "c"])
+    store.mark_indexed({"a": 1, "c": 1})
     assert [i.id for i in store.pending_index()] == ["b"]
     assert store.pending_index_count() == 1
-    store.mark_indexed(iter(["b", "b"]))
+    store.mark_indexed({"b": 1})
     assert store.pending_index() == []
 
     store.upsert([with_content(make_item("a"), title="Changed"), make_item("b")])
@@ -181,16 +181,28 @@ def test_new_and_updated_items_wait_for_the_index_until_marked(store: SqlStore) 
 
 def test_items_put_back_wait_for_the_index_again(store: SqlStore) -> None:
     store.upsert([make_item("a"), make_item("b"), make_item("c")])
-    store.mark_indexed(["a", "b", "c"])
+    store.mark_indexed({"a": 1, "b": 1, "c": 1})
     store.mark_pending(iter(["c", "a", "c"]))
     assert [(i.id, i.version) for i in store.pending_index()] == [("a", 1), ("c", 1)]
     store.mark_pending(["a"])  # already waiting: still once
     assert store.pending_index_count() == 2
 
 
+def test_an_older_version_indexed_leaves_the_newer_one_waiting(store: SqlStore) -> None:
+    # Another process stored version 2 while this one's index writer held version 1.
+    store.upsert([make_item("a")])
+    [taken] = store.pending_index()
+    store.upsert([with_content(make_item("a"), title="Changed")])
+    store.mark_indexed({taken.id: taken.version})
+    [waiting] = store.pending_index()
+    assert (waiting.id, waiting.version, waiting.title) == ("a", 2, "Changed")
+    store.mark_indexed({"a": 2})
+    assert store.pending_index_count() == 0
+
+
 def test_marking_unknown_or_no_ids_is_harmless(store: SqlStore) -> None:
-    store.mark_indexed([])
-    store.mark_indexed(["never-stored"])
+    store.mark_indexed({})
+    store.mark_indexed({"never-stored": 1})
     store.mark_pending([])
     store.mark_pending(["never-stored"])
     assert store.count() == 0
@@ -420,7 +432,7 @@ store.upsert([make_item(f"crash-{n}") for n in range(50)])
 def test_a_process_killed_mid_transaction_leaves_nothing_half_written(store_engine: StoreEngine) -> None:
     store = store_engine.open()
     store.upsert([make_item("before")])
-    store.mark_indexed(["before"])
+    store.mark_indexed({"before": 1})
 
     child = subprocess.run(
         [sys.executable, "-c", _CRASH_DURING_UPSERT, store_engine.url or "", str(store_engine.data_dir)],
@@ -449,7 +461,7 @@ def test_concurrent_writers_queue_and_lose_nothing(store_engine: StoreEngine) ->
         try:
             for batch in range(5):
                 stores[writer].upsert([make_item(f"w{writer}-{batch}-{n}") for n in range(20)])
-                stores[writer].mark_indexed([f"w{writer}-{batch}-0"])
+                stores[writer].mark_indexed({f"w{writer}-{batch}-0": 1})
         except BaseException as exc:  # reported below, with the thread's traceback lost otherwise
             errors.append(exc)
 

@@ -103,7 +103,7 @@ def test_an_import_keeps_ids_versions_stories_and_what_was_alerted(source, store
 
 
 def test_every_imported_item_waits_for_the_index(source, store):
-    source.mark_indexed(item.id for item in source.iter_items())
+    source.mark_indexed({item.id: item.version for item in source.iter_items()})
     import_lines(store.engine, (line.encode() for line in export(source)))
     assert store.pending_index_count() == store.count() == 4
 
