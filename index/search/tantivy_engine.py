@@ -245,6 +245,7 @@ class TantivyEngine:
             if self._writer is not None:
                 self._writer.commit()
                 index.reload()
+                self._meta_stamp = self._meta_state()  # this commit is seen: no second reload for it
 
     def rebuild(self, items: Iterable[StoredItem]) -> int:
         """Index `items` into a new generation, swap CURRENT to it, remove the others."""
