@@ -174,7 +174,7 @@ def serving(data_dir: Path, workers: int) -> Iterator[Server]:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_up(url, process, log)
+            wait_until_up(url, process, log)
             yield Server(url, lambda: [process.pid, *_children(process.pid)])
         finally:
             process.terminate()
@@ -185,7 +185,9 @@ def serving(data_dir: Path, workers: int) -> Iterator[Server]:
                 process.wait()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    """Until `url`/health answers 200; the bench ends, with the end of `log`, if the process dies
+    first or START_DEADLINE_S pass."""
     import httpx
 
     deadline = time.monotonic() + START_DEADLINE_S

@@ -53,7 +53,16 @@ from urllib.parse import urlencode
 
 import yaml
 
-from bench.api_speed import _children, cpu_seconds, data_directory, paced_pass, rotations, search_params, serving
+from bench.api_speed import (
+    _children,
+    cpu_seconds,
+    data_directory,
+    paced_pass,
+    rotations,
+    search_params,
+    serving,
+    wait_until_up,
+)
 from bench.index_speed import search_queries
 from bench.measuring import RESULTS, ROOT, memory_status
 from bench.synthetic_items import ItemGenerator, write_ingest_lines
@@ -265,14 +274,8 @@ def radar_up(data_dir: Path, registry: Path, log_file: Path) -> Iterator[tuple[s
         process = subprocess.Popen([*RADAR, "up", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{url}/health", timeout=5).close()
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"bench: radar up did not come up:\n{log_file.read_text()[-3000:]}")
-            time.sleep(0.2)
+        with log_file.open("rb") as log:
+            wait_until_up(url, process, log)
         yield process, url
     finally:
         process.terminate()
