@@ -19,7 +19,6 @@ bench/results/alert_latency.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import signal
 import socket
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from bench.measuring import RESULTS, ROOT
+from bench.measuring import ROOT, save_figures
 
 if TYPE_CHECKING:
     from tests.alerts.receivers import SmtpServer
@@ -163,8 +162,7 @@ def main() -> None:
         "publish_to_inbox_max_s": round(max(r["publish_to_inbox_s"] for r in rounds), 2),
         "target_s": TARGET_S,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "alert_latency.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save_figures("alert_latency", result)
     print(
         f"alert latency under radar up: ingest to inbox median {result['ingest_to_inbox_median_s']} s, "
         f"worst {result['ingest_to_inbox_max_s']} s (target {TARGET_S} s); publication to inbox median "

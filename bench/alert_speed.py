@@ -19,7 +19,6 @@ alerts counted. Written to bench/results/alert_speed.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import statistics
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from alerts.matching import Percolator
 from alerts.runner import match_pending
 from bench.index_speed import CJK_WORDS, EXPANDED
-from bench.measuring import RESULTS
+from bench.measuring import save_figures
 from bench.synthetic_items import HARM_TERMS, ItemGenerator, english_vocabulary, stored_item
 from index.search.expansion import Equivalents
 from index.store.sql_store import SqlStore
@@ -119,8 +118,7 @@ def main() -> None:
         "match_pending_s": round(statistics.median(totals), 3),
         "target_s": TARGET_S,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "alert_speed.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("alert_speed", figures)
     print(
         f"alert matching: {SUBSCRIPTIONS} subscriptions ({distinct} distinct queries) x {ITEMS} items: "
         f"build {figures['percolator_build_s']} s, match {figures['match_s']} s, "

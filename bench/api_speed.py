@@ -55,7 +55,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from bench.index_speed import QUERY_KINDS, search_queries
-from bench.measuring import RESULTS, ROOT, disk_mb, percentile
+from bench.measuring import ROOT, disk_mb, percentile, save_figures
 from bench.synthetic_items import ItemGenerator, stored_item
 
 if TYPE_CHECKING:
@@ -370,15 +370,26 @@ async def _paced(
     return samples
 
 
+@contextmanager
+def data_root(prefix: str) -> Iterator[Path]:
+    """Where `data_directory` builds: RADAR_BENCH_DIR, kept for the next run, when set; else a
+    temporary directory (TMPDIR) removed when the block ends."""
+    kept = os.environ.get("RADAR_BENCH_DIR")
+    root = Path(kept) if kept else Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield root
+    finally:
+        if not kept:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 # --- the figures -----------------------------------------------------------------------------
 
 
 def main() -> None:
     began = time.perf_counter()
     count = int(os.environ.get("RADAR_BENCH_ITEMS") or ITEMS)
-    kept = os.environ.get("RADAR_BENCH_DIR")
-    root = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="radar-api-bench-"))
-    try:
+    with data_root("radar-api-bench-") as root:
         data_dir, built = data_directory(root, count)
         figures: dict[str, Any] = {"items": count, "clients": CLIENTS, "data": built}
         mix = [(kind, urlencode(search_params(query))) for kind, query in search_queries()]
@@ -388,13 +399,9 @@ def main() -> None:
                 paced_pass(server, "/api/search", rotations(mix, CLIENTS), rate, PACED_S) for rate in PACED_RATES
             ]
             figures["page"] = page_figures(server, mix)
-    finally:
-        if not kept:
-            shutil.rmtree(root, ignore_errors=True)
     figures["bench_s"] = time.perf_counter() - began
     print(report(figures), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "api_speed.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("api_speed", figures)
     print(f"(API bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/api_speed.json)")
 
 

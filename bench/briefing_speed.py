@@ -22,17 +22,14 @@ searches and reads still run. Figures go to bench/results/briefing_speed.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.api_speed import ITEMS, data_directory
-from bench.measuring import RESULTS
+from bench.api_speed import ITEMS, data_directory, data_root
+from bench.measuring import save_figures
 
 RUNS = 5
 TARGET_S = 2.0
@@ -110,19 +107,13 @@ def measure(data_dir: Path) -> dict[str, Any]:
 def main() -> None:
     began = time.perf_counter()
     count = int(os.environ.get("RADAR_BENCH_ITEMS") or ITEMS)
-    kept = os.environ.get("RADAR_BENCH_DIR")
-    root = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="radar-briefing-bench-"))
-    try:
+    with data_root("radar-briefing-bench-") as root:
         data_dir, built = data_directory(root, count)
         figures: dict[str, Any] = {"items": count, "data": built, "now": NOW.isoformat(), "runs": RUNS}
         figures["briefings"] = measure(data_dir)
-    finally:
-        if not kept:
-            shutil.rmtree(root, ignore_errors=True)
     figures["bench_s"] = time.perf_counter() - began
     print(report(figures), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "briefing_speed.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("briefing_speed", figures)
     print(f"(briefing bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/briefing_speed.json)")
 
 

@@ -16,7 +16,6 @@ number of feeds (default 1,000). The figures also go to bench/results/crawl_spee
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import statistics
@@ -28,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from bench.measuring import RESULTS, MemorySampler
+from bench.measuring import MemorySampler, save_figures
 from bench.synthetic_items import ItemGenerator
 
 FEEDS = 1000
@@ -139,8 +138,7 @@ def main() -> None:
         f"(target <= {MEMORY_TARGET_MB} MB); the ingesting process (tagger, store, index): "
         f"{figures['ingest_process_peak_mb']:.0f} MB; first pass ({feeds:,} new articles): {prime['seconds']:.0f} s"
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "crawl_speed.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("crawl_speed", figures)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ from bench.measuring import (
     memory_medians,
     memory_text,
     percentile,
+    save_figures,
 )
 from bench.synthetic_items import (
     CJK,
@@ -460,9 +461,7 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     figures["bench_s"] = time.perf_counter() - began
-    RESULTS.mkdir(exist_ok=True)
-    results = RESULTS / f"index_speed{'' if len(parts) == 3 else '-' + '-'.join(parts)}.json"
-    results.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+    results = save_figures(f"index_speed{'' if len(parts) == 3 else '-' + '-'.join(parts)}", figures)
     print(f"(index bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/{results.name})")
 
 

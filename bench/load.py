@@ -64,7 +64,7 @@ from bench.api_speed import (
     wait_until_up,
 )
 from bench.index_speed import search_queries
-from bench.measuring import RESULTS, ROOT, memory_status
+from bench.measuring import ROOT, memory_status, save_figures
 from bench.synthetic_items import ItemGenerator, write_ingest_lines
 
 ITEMS = 100_000
@@ -366,8 +366,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     figures["bench_s"] = time.perf_counter() - began
     print(report(figures), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("load", figures)
     print(f"(load bench: {figures['bench_s'] / 60:.1f} min; figures in bench/results/load.json)")
 
 

@@ -208,3 +208,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def disk_mb(directory: Path) -> float:
     return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file()) / 1e6
+
+
+def save_figures(name: str, figures: dict[str, Any]) -> Path:
+    """Write a bench's figures to bench/results/<name>.json (made if missing); the file."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+    return path

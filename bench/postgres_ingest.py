@@ -16,7 +16,6 @@ sample on a shared machine. They go to bench/results/postgres_ingest.json.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -30,7 +29,7 @@ import sqlalchemy
 import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
-from bench.measuring import RESULTS, child, disk_mb, memory_text
+from bench.measuring import child, disk_mb, memory_text, save_figures
 from bench.synthetic_items import WORDS, write_ingest_lines
 
 ITEMS = 1_000_000
@@ -121,8 +120,7 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     figures["block_rates"] = block_rates(run["marks"])
     figures["bench_s"] = time.perf_counter() - began
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "postgres_ingest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    save_figures("postgres_ingest", figures)
     print(report(figures))
 
 
