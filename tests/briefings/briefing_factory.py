@@ -35,6 +35,16 @@ VIETNAMESE_TITLE = "Nghị định quy định xử phạt vi phạm hành chín
 BAHASA_TITLE = "Peraturan Pemerintah tentang Pelindungan Anak dalam Penyelenggaraan Sistem Elektronik berlaku"
 HOSTILE_TITLE = "Fake parcel texts <script>alert('x')</script>\x0b surge\x00 ahead of 11.11 sales\x1b[31m"
 HOSTILE_URL = "javascript:alert(document.cookie)"
+# The section headings every format of this briefing shows, numbered.
+HEADINGS = [
+    "1. Summary",
+    "2. Key developments by harm area",
+    "3. Timeline",
+    "4. Open consultations and upcoming dates",
+    "5. Stakeholder: eSafety Commissioner",
+    "6. Neighbouring jurisdictions",
+    "7. Sources",
+]
 
 # (number, title, source, url, published_at): numbered in order of first citation.
 _SOURCES = (

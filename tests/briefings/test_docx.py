@@ -15,17 +15,15 @@ from docx.text.paragraph import Paragraph
 
 from briefings.docx import add_hyperlink, render_docx
 from briefings.records import STAGES, Briefing
-from tests.briefings.briefing_factory import CHINESE_TITLE, HOSTILE_URL, JAPANESE_TITLE, THAI_TITLE, make_briefing
+from tests.briefings.briefing_factory import (
+    CHINESE_TITLE,
+    HEADINGS,
+    HOSTILE_URL,
+    JAPANESE_TITLE,
+    THAI_TITLE,
+    make_briefing,
+)
 
-HEADINGS = [
-    "1. Summary",
-    "2. Key developments by harm area",
-    "3. Timeline",
-    "4. Open consultations and upcoming dates",
-    "5. Stakeholder: eSafety Commissioner",
-    "6. Neighbouring jurisdictions",
-    "7. Sources",
-]
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 

@@ -20,6 +20,7 @@ from briefings.records import Briefing
 from tests.briefings.briefing_factory import (
     BAHASA_TITLE,
     CHINESE_TITLE,
+    HEADINGS,
     HOSTILE_URL,
     JAPANESE_TITLE,
     KOREAN_TITLE,
@@ -28,15 +29,6 @@ from tests.briefings.briefing_factory import (
     make_briefing,
 )
 
-HEADINGS = [
-    "1. Summary",
-    "2. Key developments by harm area",
-    "3. Timeline",
-    "4. Open consultations and upcoming dates",
-    "5. Stakeholder: eSafety Commissioner",
-    "6. Neighbouring jurisdictions",
-    "7. Sources",
-]
 LATIN_TITLES = [
     "APAC online safety briefing: October to November 2025",
     "eSafety registers the rules for age-restricted social media platforms",

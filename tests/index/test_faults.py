@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,7 @@ from index.store.sql_store import SqlStore
 from index.store.transfer import KINDS, export_lines
 from nlp.tagger import Tagger
 from tests.index.conftest import StoreEngine, article, make_item
+from tests.index.test_ingest import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,16 +46,6 @@ def item_lines(count: int, words: int = 120) -> list[bytes]:
         + b"\n"
         for n in range(count)
     ]
-
-
-def wait_until(condition, deadline_s: float) -> bool:
-    deadline = time.monotonic() + deadline_s
-    pause = threading.Event()
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        pause.wait(0.02)
-    return condition()
 
 
 def versions_per_item(store: SqlStore) -> set[int]:
