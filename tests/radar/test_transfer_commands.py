@@ -3,21 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def radar(data_dir: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RADAR_DATA_DIR": str(data_dir)}
-    env.pop("RADAR_DATABASE_URL", None)
-    env.pop("RADAR_ELASTICSEARCH_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "radar.cli", *args], input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=300
-    )
+from tests.radar.test_index_commands import ROOT, radar
 
 
 def examples() -> bytes:
